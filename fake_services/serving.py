@@ -1,0 +1,70 @@
+"""Run an ASGI app with uvicorn on a background thread, for in-process use.
+
+The listening socket is bound before the thread starts, so the port is known at once
+(port 0 picks a free one) and a caller can hand it out before the first request.
+`start()` returns only when uvicorn reports that it is serving.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import uvicorn
+from starlette.types import ASGIApp
+
+
+class _SignallingServer(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+
+class BackgroundServer:
+    """One uvicorn server on a daemon thread, bound to `host:port` (0 for any free port)."""
+
+    def __init__(self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0, name: str = "server") -> None:
+        self.host = host
+        self.name = name
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port))
+        self.port: int = self._socket.getsockname()[1]
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            lifespan="auto",
+            timeout_graceful_shutdown=2,
+            access_log=False,
+        )
+        self._server = _SignallingServer(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name=name, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> "BackgroundServer":
+        self._thread.start()
+        if not self._server.ready.wait(timeout):
+            self.stop()
+            raise RuntimeError(f"{self.name} did not start within {timeout} s")
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        self._socket.close()
+
+    def __enter__(self) -> "BackgroundServer":
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
