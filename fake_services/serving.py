@@ -25,32 +25,42 @@ class _SignallingServer(uvicorn.Server):
 
 
 class BackgroundServer:
-    """One uvicorn server on a daemon thread, bound to `host:port` (0 for any free port)."""
+    """One uvicorn server on a daemon thread, bound to `host:port` (0 for any free port).
 
-    def __init__(self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0, name: str = "server") -> None:
+    The app may be given later, to `start()`, when it needs to know its own port first
+    (an app whose settings hold its public URL).
+    """
+
+    def __init__(
+        self, app: ASGIApp | None = None, host: str = "127.0.0.1", port: int = 0, name: str = "server"
+    ) -> None:
+        self.app = app
         self.host = host
         self.name = name
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # With the protocol named, accepted connections get TCP_NODELAY from asyncio; without
+        # it, Nagle and delayed ACKs hold every second response on a connection for 40 ms.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.port: int = self._socket.getsockname()[1]
-        config = uvicorn.Config(
-            app,
-            log_level="warning",
-            lifespan="auto",
-            timeout_graceful_shutdown=2,
-            access_log=False,
-        )
-        self._server = _SignallingServer(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, name=name, daemon=True
-        )
+        self._server: _SignallingServer | None = None
+        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self, timeout: float = 15.0) -> "BackgroundServer":
+    def start(self, app: ASGIApp | None = None, timeout: float = 15.0) -> BackgroundServer:
+        self.app = app or self.app
+        if self.app is None:
+            raise ValueError(f"{self.name} has no app to serve")
+        config = uvicorn.Config(
+            self.app, log_level="warning", lifespan="auto", timeout_graceful_shutdown=2, access_log=False
+        )
+        self._server = _SignallingServer(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name=self.name, daemon=True
+        )
         self._thread.start()
         if not self._server.ready.wait(timeout):
             self.stop()
@@ -58,12 +68,13 @@ class BackgroundServer:
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._server.should_exit = True
-        if self._thread.is_alive():
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None and self._thread.is_alive():
             self._thread.join(timeout)
         self._socket.close()
 
-    def __enter__(self) -> "BackgroundServer":
+    def __enter__(self) -> BackgroundServer:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

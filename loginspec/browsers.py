@@ -1,0 +1,77 @@
+"""Finding a Chromium to drive, and how to start it.
+
+Playwright's own Chromium is preferred where it is installed; otherwise an
+installed Chromium or Chrome (Debian's `chromium` package, for instance). An
+explicit path (option or LOGINSPEC_CHROMIUM) wins over both.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENVIRONMENT_VARIABLE = "LOGINSPEC_CHROMIUM"
+SYSTEM_CHROMIUMS = (
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+    "/snap/bin/chromium",
+)
+QUIET_FLAGS = (
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+class BrowserNotFound(Exception):
+    pass
+
+
+def find_chromium(explicit: str | None, bundled_executable: str | None) -> str | None:
+    """The Chromium executable to launch, or None for Playwright's bundled one."""
+    chosen = explicit or os.environ.get(ENVIRONMENT_VARIABLE)
+    if chosen:
+        if not Path(chosen).is_file():
+            raise BrowserNotFound(f"no browser at {chosen} (from --chromium or {ENVIRONMENT_VARIABLE})")
+        return chosen
+    if bundled_executable and Path(bundled_executable).is_file():
+        return None
+    for candidate in SYSTEM_CHROMIUMS:
+        if Path(candidate).is_file():
+            return candidate
+    raise BrowserNotFound(
+        "no Chromium found: run `playwright install chromium`, or install your system's Chromium "
+        f"(Debian: apt-get install chromium), or point {ENVIRONMENT_VARIABLE} at one"
+    )
+
+
+def launch_arguments(host_resolver_rules: str | None) -> list[str]:
+    arguments = list(QUIET_FLAGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        arguments.append("--no-sandbox")
+    if host_resolver_rules:
+        arguments.append(f"--host-resolver-rules={host_resolver_rules}")
+    return arguments
+
+
+def main() -> int:
+    """`python -m loginspec.browsers`: say which Chromium the suite will drive; exit 1 if none."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        bundled = playwright.chromium.executable_path
+    try:
+        chosen = find_chromium(None, bundled)
+    except BrowserNotFound as error:
+        print(error)
+        return 1
+    print(f"Chromium: {chosen or bundled + ' (Playwright)'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""Made-up people for scenarios: unique, realistic, and safe to use in parallel.
+
+Names come from Faker; a random suffix keeps every email and user name unique
+across workers and runs, also against a shared external target. Passwords are
+passphrases of unrelated words that any sensible policy accepts.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, replace
+
+from faker import Faker
+
+_PASSPHRASE_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Person:
+    first_name: str
+    last_name: str
+    email: str
+    username: str
+    password: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def user_id(self, profile: str) -> str:
+        """What this person types as user ID: the email online, the user name onsite."""
+        return self.email if profile == "online" else self.username
+
+    def with_password(self, password: str) -> Person:
+        return replace(self, password=password)
+
+
+def _ascii_slug(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "", folded.lower())
+
+
+class PersonFactory:
+    def __init__(self, seed: int | None = None) -> None:
+        self._faker = Faker("en_US")
+        if seed is not None:
+            self._faker.seed_instance(seed)
+
+    def email_domain(self) -> str:
+        """A domain of our own under .test, unique per call, for a company of a scenario."""
+        return f"{_ascii_slug(self._faker.domain_word())}-{secrets.token_hex(3)}.test"
+
+    def company_name(self) -> str:
+        return self._faker.company()
+
+    def person(self, email_domain: str | None = None) -> Person:
+        first, last = self._faker.first_name(), self._faker.last_name()
+        suffix = secrets.token_hex(3)
+        domain = email_domain or self.email_domain()
+        return Person(
+            first_name=first,
+            last_name=last,
+            email=f"{_ascii_slug(first)}.{_ascii_slug(last)}.{suffix}@{domain}",
+            username=f"{_ascii_slug(first)[:1]}{_ascii_slug(last)}{suffix}",
+            password=self.passphrase(),
+        )
+
+    def passphrase(self) -> str:
+        words = self._faker.words(nb=_PASSPHRASE_WORDS, unique=True)
+        return " ".join(words) + f" {secrets.randbelow(90) + 10}"

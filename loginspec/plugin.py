@@ -1,0 +1,172 @@
+"""The pytest plugin behind the conformance suite.
+
+- Scenario tags: `@online` / `@onsite` become the profiles a scenario runs in (each
+  one a separate test, `[online]` / `[onsite]`); catalogue IDs such as `@LOGIN-1`
+  become `requirement` marks. A tag that looks like an ID but is not in the
+  catalogue stops the run, so a typo never counts as coverage.
+- Targets: the bundled stack by default, or `--target-file`; `--profile` narrows.
+- Browser: Chromium found by `browsers.find_chromium`, started with the target's
+  host resolver rules.
+- Report: `--conformance-report DIR` writes the HTML and JSON report (see report.py).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from playwright.sync_api import Playwright
+
+from . import catalogue
+from .browsers import BrowserNotFound, find_chromium, launch_arguments
+from .catalogue import PROFILES
+from .people import PersonFactory
+from .report import ConformanceReport
+
+if TYPE_CHECKING:
+    from .targets import Target, TargetSet
+
+ID_LIKE = re.compile(r"^[A-Z]+-\d+$")
+_PROFILES_KEY = pytest.StashKey[tuple[str, ...]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("loginspec", "Loginspec conformance suite")
+    group.addoption(
+        "--target-file",
+        metavar="PATH",
+        help="run against the deployment described in this TOML file instead of the bundled reference",
+    )
+    group.addoption(
+        "--profile",
+        action="append",
+        choices=PROFILES,
+        help="run only the scenarios of this deployment profile (repeatable)",
+    )
+    group.addoption("--chromium", metavar="PATH", help="the Chromium or Chrome executable to drive")
+    group.addoption(
+        "--conformance-report",
+        metavar="DIR",
+        help="write the conformance report (index.html, results.json) to this folder",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "requirement(id): the scenario proves this catalogue ID")
+    config.addinivalue_line("markers", "profile(name): the scenario applies to this deployment profile")
+    config.stash[_PROFILES_KEY] = _available_profiles(config)
+    report_dir = config.getoption("conformance_report")
+    if report_dir and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(ConformanceReport(config, Path(report_dir)), "loginspec-report")
+
+
+def _available_profiles(config: pytest.Config) -> tuple[str, ...]:
+    target_file = config.getoption("target_file")
+    profiles = PROFILES
+    if target_file:
+        try:
+            declared = tomllib.loads(Path(target_file).read_text(encoding="utf-8")).get("targets", {})
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise pytest.UsageError(f"cannot read target file {target_file}: {error}") from error
+        profiles = tuple(profile for profile in PROFILES if profile in declared)
+    wanted = config.getoption("profile") or PROFILES
+    return tuple(profile for profile in profiles if profile in wanted)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
+    if tag in PROFILES:
+        # A scenario of a profile runs against that profile's target: requesting it makes
+        # `profile` (parametrized below) part of the scenario's fixtures.
+        pytest.mark.usefixtures("target")(function)
+        pytest.mark.profile(tag)(function)
+        return True
+    if ID_LIKE.match(tag):
+        if not catalogue.is_catalogue_id(tag):
+            raise pytest.UsageError(f"@{tag} is not an ID of the catalogue (loginspec/catalogue.toml)")
+        pytest.mark.requirement(tag)(function)
+        return True
+    return None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    tagged = [mark.args[0] for mark in metafunc.definition.iter_markers("profile")]
+    if not tagged:
+        return
+    available = metafunc.config.stash[_PROFILES_KEY]
+    params = [
+        pytest.param(profile, id=profile)
+        if profile in available
+        else pytest.param(
+            profile, id=profile, marks=pytest.mark.skip(reason=f"this run has no {profile} target (--profile)")
+        )
+        for profile in PROFILES
+        if profile in tagged
+    ]
+    metafunc.parametrize("profile", params)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        requirements = sorted({mark.args[0] for mark in item.iter_markers("requirement")})
+        if requirements:
+            item.user_properties.append(("requirements", " ".join(requirements)))
+        callspec = getattr(item, "callspec", None)
+        if callspec and "profile" in callspec.params:
+            item.user_properties.append(("profile", callspec.params["profile"]))
+
+
+# Fixtures
+
+
+@pytest.fixture(scope="session")
+def target_set(pytestconfig: pytest.Config) -> Iterator[TargetSet]:
+    # Imported here so that runs without scenarios (the fast tests) never load the services.
+    from .bundled import BundledStack
+    from .targets import TargetFileError, load_target_file
+
+    target_file = pytestconfig.getoption("target_file")
+    try:
+        targets: TargetSet = load_target_file(Path(target_file)) if target_file else BundledStack().start()
+    except TargetFileError as error:
+        raise pytest.UsageError(str(error)) from error
+    yield targets
+    targets.close()
+
+
+@pytest.fixture
+def profile() -> str:
+    raise pytest.UsageError("scenario without a profile tag: tag it @online, @onsite or both")
+
+
+@pytest.fixture
+def target(target_set: TargetSet, profile: str) -> Target:
+    return target_set.targets[profile]
+
+
+@pytest.fixture
+def people() -> PersonFactory:
+    return PersonFactory()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any], playwright: Playwright, target_set: TargetSet, pytestconfig: pytest.Config
+) -> dict[str, Any]:
+    try:
+        executable = find_chromium(pytestconfig.getoption("chromium"), playwright.chromium.executable_path)
+    except BrowserNotFound as error:
+        raise pytest.UsageError(str(error)) from error
+    arguments = {**browser_type_launch_args, "args": launch_arguments(target_set.host_resolver_rules)}
+    if executable:
+        arguments["executable_path"] = executable
+    return arguments
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "en-GB", "service_workers": "block"}

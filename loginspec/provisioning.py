@@ -1,0 +1,123 @@
+"""Putting a target into a known state: companies, users in a given state, time.
+
+`Provisioner` is the interface steps use. `HttpProvisioner` speaks the control
+API the bundled reference app offers in test mode (documented in the README);
+another implementation can offer the same HTTP contract, or a target can come
+with its own `Provisioner` class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import httpx
+
+from .people import Person
+
+UserState = Literal["active", "invited", "disabled"]
+
+
+class ProvisioningError(Exception):
+    pass
+
+
+class ClockNotControllable(ProvisioningError):
+    pass
+
+
+@dataclass(frozen=True)
+class Company:
+    id: int
+    name: str
+    email_domain: str | None
+    sso_provider: str | None
+    sso_tenant: str | None
+
+
+@dataclass(frozen=True)
+class ProvisionedUser:
+    id: int
+    person: Person
+    user_id: str
+    role: str
+    state: UserState
+    company_id: int
+
+
+class Provisioner(Protocol):
+    def create_company(
+        self, name: str, email_domain: str | None = None, sso_provider: str | None = None, sso_tenant: str | None = None
+    ) -> Company: ...
+
+    def create_user(
+        self,
+        person: Person,
+        *,
+        state: UserState = "active",
+        role: str = "Standard user",
+        company: Company | None = None,
+        send_activation_email: bool = False,
+    ) -> ProvisionedUser: ...
+
+    def advance_clock(self, seconds: float) -> None: ...
+
+    def stored_credentials(self, user: ProvisionedUser) -> dict[str, Any]: ...
+
+
+class HttpProvisioner:
+    def __init__(self, control_url: str, secret: str, http: httpx.Client) -> None:
+        self._control_url = control_url.rstrip("/")
+        self._http = http
+        self._headers = {"Authorization": f"Bearer {secret}"}
+
+    def _call(self, method: str, path: str, document: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = self._http.request(method, self._control_url + path, json=document, headers=self._headers)
+        if response.status_code == 409 and path == "/clock":
+            raise ClockNotControllable(response.json().get("error", response.text))
+        if response.is_error:
+            raise ProvisioningError(f"{method} {path} answered {response.status_code}: {response.text[:500]}")
+        return response.json()
+
+    def create_company(
+        self, name: str, email_domain: str | None = None, sso_provider: str | None = None, sso_tenant: str | None = None
+    ) -> Company:
+        answer = self._call(
+            "POST",
+            "/companies",
+            {"name": name, "email_domain": email_domain, "sso_provider": sso_provider, "sso_tenant": sso_tenant},
+        )
+        return Company(
+            answer["id"], answer["name"], answer["email_domain"], answer["sso_provider"], answer["sso_tenant"]
+        )
+
+    def create_user(
+        self,
+        person: Person,
+        *,
+        state: UserState = "active",
+        role: str = "Standard user",
+        company: Company | None = None,
+        send_activation_email: bool = False,
+    ) -> ProvisionedUser:
+        answer = self._call(
+            "POST",
+            "/users",
+            {
+                "name": person.name,
+                "email": person.email,
+                "username": person.username,
+                "password": None if state == "invited" else person.password,
+                "role": role,
+                "state": state,
+                "company_id": company.id if company else None,
+                "send_activation_email": send_activation_email,
+            },
+        )
+        return ProvisionedUser(answer["id"], person, answer["user_id"], answer["role"], state, answer["company_id"])
+
+    def advance_clock(self, seconds: float) -> None:
+        self._call("POST", "/clock", {"seconds": seconds})
+
+    def stored_credentials(self, user: ProvisionedUser) -> dict[str, Any]:
+        return self._call("GET", f"/users/{user.id}/stored-credentials")

@@ -1,0 +1,167 @@
+"""The conformance report: which catalogue IDs passed, failed or did not run, and why.
+
+It collects every scenario's result as the run goes (also from xdist workers, whose
+reports carry pytest-bdd's scenario and step details), then writes `results.json`
+and a self-contained `index.html`, and prints the coverage at the end of the run.
+Failed scenarios link to their Playwright trace when `--tracing retain-on-failure`
+recorded one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+from slugify import slugify
+
+from . import catalogue
+
+STATUS_ORDER = ("failed", "passed", "skipped", "not run")
+
+
+@dataclass
+class ScenarioResult:
+    nodeid: str
+    feature: str
+    name: str
+    profile: str
+    requirements: list[str]
+    outcome: str = "passed"
+    duration: float = 0.0
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    message: str = ""
+    trace: str | None = None
+
+
+@dataclass
+class RequirementResult:
+    id: str
+    title: str
+    area: str
+    status: str
+    scenarios: list[str]
+
+
+class ConformanceReport:
+    def __init__(self, config: pytest.Config, directory: Path) -> None:
+        self.config = config
+        self.directory = directory
+        self.started = time.time()
+        self.results: dict[str, ScenarioResult] = {}
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        scenario = getattr(report, "scenario", None)
+        properties = dict(report.user_properties)
+        if scenario is None and "requirements" not in properties:
+            return
+        result = self.results.get(report.nodeid)
+        if result is None:
+            result = ScenarioResult(
+                nodeid=report.nodeid,
+                feature=(scenario or {}).get("feature", {}).get("name", ""),
+                name=(scenario or {}).get("name", report.nodeid),
+                profile=str(properties.get("profile", "")),
+                requirements=str(properties.get("requirements", "")).split(),
+            )
+            self.results[report.nodeid] = result
+        result.duration += report.duration
+        if scenario:
+            result.feature = scenario["feature"]["name"]
+            result.name = scenario["name"]
+            result.steps = scenario["steps"]
+        if report.skipped and result.outcome == "passed":
+            result.outcome = "skipped"
+            result.message = _skip_reason(report)
+        elif report.failed:
+            result.outcome = "failed"
+            result.message = report.longreprtext[-4000:]
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._attach_traces()
+        requirements = self.requirement_results()
+        document = {
+            "started": self.started,
+            "finished": time.time(),
+            "requirements": [asdict(requirement) for requirement in requirements],
+            "scenarios": [asdict(result) for result in self.results.values()],
+        }
+        (self.directory / "results.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+        (self.directory / "index.html").write_text(self._html(requirements), encoding="utf-8")
+
+    def requirement_results(self) -> list[RequirementResult]:
+        by_id: dict[str, list[ScenarioResult]] = {}
+        for result in self.results.values():
+            for requirement_id in result.requirements:
+                by_id.setdefault(requirement_id, []).append(result)
+        rows = []
+        for requirement in catalogue.load().values():
+            scenarios = by_id.get(requirement.id, [])
+            outcomes = {scenario.outcome for scenario in scenarios}
+            if "failed" in outcomes:
+                status = "failed"
+            elif "passed" in outcomes:
+                status = "passed"
+            elif outcomes:
+                status = "skipped"
+            else:
+                status = "not run"
+            rows.append(
+                RequirementResult(
+                    requirement.id,
+                    requirement.title,
+                    requirement.area,
+                    status,
+                    [scenario.nodeid for scenario in scenarios],
+                )
+            )
+        return rows
+
+    def _attach_traces(self) -> None:
+        output = Path(self.config.getoption("--output", default="test-results")).absolute()
+        for result in self.results.values():
+            trace = output / slugify(result.nodeid) / "trace.zip"
+            if result.outcome == "failed" and trace.is_file():
+                result.trace = str(trace)
+
+    def _html(self, requirements: list[RequirementResult]) -> str:
+        environment = jinja2.Environment(
+            loader=jinja2.PackageLoader("loginspec", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+        )
+        counts = Counter(requirement.status for requirement in requirements)
+        scenario_counts = Counter(result.outcome for result in self.results.values())
+        return environment.get_template("report.html").render(
+            requirements=requirements,
+            counts=[(status, counts.get(status, 0)) for status in STATUS_ORDER],
+            scenario_counts=[(status, scenario_counts.get(status, 0)) for status in ("failed", "passed", "skipped")],
+            scenarios=sorted(self.results.values(), key=lambda result: (result.feature, result.name, result.profile)),
+            generated=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        )
+
+    @pytest.hookimpl
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        requirements = self.requirement_results()
+        counts = Counter(requirement.status for requirement in requirements)
+        summary = ", ".join(f"{counts.get(status, 0)} {status}" for status in STATUS_ORDER)
+        terminalreporter.section("Loginspec catalogue coverage")
+        terminalreporter.write_line(f"{len(requirements)} catalogue IDs: {summary}")
+        for status in ("failed", "skipped", "not run"):
+            ids = [requirement.id for requirement in requirements if requirement.status == status]
+            if ids:
+                terminalreporter.write_line(f"  {status}: {' '.join(ids)}")
+        terminalreporter.write_line(f"Report: {(self.directory / 'index.html').absolute()}")
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr or "")

@@ -1,0 +1,132 @@
+"""What a scenario runs against: a target, and the set of targets of one run.
+
+A target is one deployment in one profile: its URL, its Provisioner, the mail
+sink it sends to, and the identity providers it trusts. The bundled reference
+(see `bundled.py`) gives one target per profile; a target file describes others.
+
+A target file (TOML), for `--target-file`:
+
+    [browser]
+    host_resolver_rules = "MAP *.test 10.1.2.3"     # optional, for names DNS does not know
+
+    [mail]
+    sink_url = "http://mail.example.test:8025"      # the Loginspec mail sink the target sends to
+
+    [identity_providers.microsoft]                  # optional, one table per provider
+    base_url = "http://login.microsoftonline.test:8101"
+    control_url = "http://10.1.2.3:8101"
+
+    [targets.online]                                # one table per profile the deployment offers
+    base_url = "https://crm.example.test"
+    control_url = "https://crm.example.test/_control"
+    control_secret_env = "CRM_CONTROL_SECRET"       # the secret is read from this variable
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from fake_services.idp.client import IdentityProviderControl
+from fake_services.mailsink.client import MailSinkClient
+
+from .catalogue import PROFILES
+from .net import http_client, parse_resolver_rules
+from .provisioning import HttpProvisioner, Provisioner
+
+
+@dataclass
+class IdentityProvider:
+    kind: str
+    base_url: str
+    control: IdentityProviderControl
+
+
+@dataclass
+class Target:
+    name: str
+    profile: str
+    base_url: str
+    provisioner: Provisioner
+    http: httpx.Client
+    mail: MailSinkClient | None = None
+    identity_providers: dict[str, IdentityProvider] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + path
+
+
+class TargetSet(Protocol):
+    """The targets of one run, by profile, and how the browser must resolve their names."""
+
+    targets: dict[str, Target]
+    host_resolver_rules: str | None
+
+    def close(self) -> None: ...
+
+
+class TargetFileError(Exception):
+    pass
+
+
+@dataclass
+class ExternalTargets:
+    targets: dict[str, Target]
+    host_resolver_rules: str | None
+
+    def close(self) -> None:
+        for target in self.targets.values():
+            target.http.close()
+            if target.mail:
+                target.mail.close()
+
+
+def _required(table: dict[str, Any], key: str, where: str) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not value:
+        raise TargetFileError(f"{where}: '{key}' is required and must be a string")
+    return value
+
+
+def load_target_file(path: Path) -> ExternalTargets:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise TargetFileError(f"cannot read target file {path}: {error}") from error
+    rules = document.get("browser", {}).get("host_resolver_rules")
+    host_map = parse_resolver_rules(rules or "")
+    sink_url = document.get("mail", {}).get("sink_url")
+    providers = {
+        kind: IdentityProvider(
+            kind,
+            _required(table, "base_url", f"identity_providers.{kind}"),
+            IdentityProviderControl(_required(table, "control_url", f"identity_providers.{kind}")),
+        )
+        for kind, table in document.get("identity_providers", {}).items()
+    }
+    targets: dict[str, Target] = {}
+    for profile, table in document.get("targets", {}).items():
+        if profile not in PROFILES:
+            raise TargetFileError(f"targets.{profile}: the profile must be one of {', '.join(PROFILES)}")
+        secret_variable = _required(table, "control_secret_env", f"targets.{profile}")
+        secret = os.environ.get(secret_variable)
+        if not secret:
+            raise TargetFileError(f"targets.{profile}: set {secret_variable} to the control API secret")
+        http = http_client(host_map)
+        targets[profile] = Target(
+            name=f"{path.stem}-{profile}",
+            profile=profile,
+            base_url=_required(table, "base_url", f"targets.{profile}"),
+            provisioner=HttpProvisioner(_required(table, "control_url", f"targets.{profile}"), secret, http),
+            http=http,
+            mail=MailSinkClient(sink_url) if sink_url else None,
+            identity_providers=providers,
+        )
+    if not targets:
+        raise TargetFileError(f"{path} describes no [targets.online] or [targets.onsite]")
+    return ExternalTargets(targets, rules)

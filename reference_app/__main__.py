@@ -1,0 +1,58 @@
+"""Run the reference CRM on its own: `python -m reference_app [options]`.
+
+With `--demo` it runs in test mode and creates demo accounts, printing them
+with the URL, so a person can try every screen by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+from pathlib import Path
+
+import uvicorn
+
+from .app import create_app
+from .demo import DEMO_PASSWORD, seed_demo_accounts
+from .settings import PROFILES, Settings, parse_host_map
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m reference_app", description=__doc__)
+    parser.add_argument("--profile", choices=PROFILES, default="online")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--base-url", help="public URL (default: http://HOST:PORT)")
+    parser.add_argument("--database", type=Path, default=None, help="SQLite file (default: var/crm-PROFILE.sqlite3)")
+    parser.add_argument("--smtp-host", default="127.0.0.1")
+    parser.add_argument("--smtp-port", type=int, default=2525)
+    parser.add_argument("--host-map", default="", help="outbound name mapping, e.g. '*.test=127.0.0.1'")
+    parser.add_argument("--demo", action="store_true", help="test mode with demo accounts")
+    return parser.parse_args()
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    base_url = arguments.base_url or f"http://{arguments.host}:{arguments.port}"
+    settings = Settings.from_environ(
+        base_url=base_url,
+        profile=arguments.profile,
+        database_path=arguments.database or Path(f"var/crm-{arguments.profile}.sqlite3"),
+        smtp_host=arguments.smtp_host,
+        smtp_port=arguments.smtp_port,
+        host_map=parse_host_map(arguments.host_map),
+        **({"test_mode": True, "control_secret": secrets.token_urlsafe(16)} if arguments.demo else {}),
+    )
+    app = create_app(settings)
+    print(f"Reference CRM ({settings.profile}) at {settings.base_url}/login")
+    print(f"  Settings and maintenance: {settings.base_url}/settings/login")
+    print(f"  Email goes to SMTP {settings.smtp_host}:{settings.smtp_port}")
+    if arguments.demo:
+        for account in seed_demo_accounts(app.state.context):
+            print(f"  {account.role:<35} user ID {account.user_id:<28} password {DEMO_PASSWORD}")
+        print(f"  Control API secret: {settings.control_secret}")
+    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""The app's own HTTP calls (to identity providers), with optional host name mapping.
+
+A mapping such as `*.test -> 127.0.0.1` plays the part of DNS for names the
+system resolver does not know, like curl's `--resolve`: the connection goes to
+the mapped address while the Host header and TLS server name stay the original.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+import httpx
+
+TIMEOUT = httpx.Timeout(10.0)
+
+
+def mapped_address(host: str, host_map: tuple[tuple[str, str], ...]) -> str | None:
+    return next((address for pattern, address in host_map if fnmatchcase(host.lower(), pattern.lower())), None)
+
+
+class HostMappingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, host_map: tuple[tuple[str, str], ...], inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self._host_map = host_map
+        self._inner = inner or httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        address = mapped_address(request.url.host, self._host_map)
+        if address:
+            # The Host header was set from the original URL when the request was built.
+            request.extensions = {**request.extensions, "sni_hostname": request.url.host}
+            request.url = request.url.copy_with(host=address)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def transport(host_map: tuple[tuple[str, str], ...]) -> httpx.AsyncBaseTransport:
+    return HostMappingTransport(host_map) if host_map else httpx.AsyncHTTPTransport()

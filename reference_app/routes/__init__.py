@@ -1,0 +1,1 @@
+"""HTTP routes, a module per area of the help page."""

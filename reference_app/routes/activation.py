@@ -1,0 +1,200 @@
+"""Activating an account from the emailed **Activate now** link.
+
+For a company that uses CRM passwords the user creates a password (with a live
+strength indicator) and lands in the CRM. For a company that uses single sign-on
+the user confirms the email address and continues at the company's identity
+provider; no password is offered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .. import accounts, auth, links, passwords, tokens
+from ..context import AppContext, context_of
+from ..forms import read_form, read_json
+from ..web import redirect, render
+from . import sso
+
+
+@dataclass(frozen=True)
+class PendingActivation:
+    token_hash: str
+    user: accounts.User
+    company: accounts.Company
+
+
+def no_referrer(response: Response) -> Response:
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def link_problem_page(request: Request, problem: tokens.TokenProblem, purpose: tokens.Purpose) -> Response:
+    status = 400 if problem is tokens.TokenProblem.UNKNOWN else 410
+    lifetime = context_of(request).settings.activation_link_lifetime // 3600
+    return no_referrer(
+        render(request, "link_problem.html", status_code=status, problem=problem.value, purpose=purpose, hours=lifetime)
+    )
+
+
+def _pending(context: AppContext, token: str | None) -> PendingActivation | tokens.TokenProblem:
+    if not token:
+        return tokens.TokenProblem.UNKNOWN
+    with context.database.transaction() as db:
+        check = tokens.check(db, token, "activation", context.clock.now())
+        if check.problem is not None:
+            return check.problem
+        user = accounts.get_user(db, check.user_id or 0)
+        company = accounts.get_company(db, user.company_id) if user else None
+    if user is None or company is None or user.status != "invited":
+        return tokens.TokenProblem.USED
+    return PendingActivation(check.token_hash, user, company)
+
+
+async def landing(request: Request) -> Response:
+    """The emailed link: check it, keep the token out of the address bar, show the activation page."""
+    context = context_of(request)
+    token = request.path_params["token"]
+    pending = _pending(context, token)
+    if isinstance(pending, tokens.TokenProblem):
+        return link_problem_page(request, pending, "activation")
+    response = redirect("/activate")
+    links.remember(response, context.settings, "activation", token)
+    return no_referrer(response)
+
+
+def _activation_page(
+    request: Request, pending: PendingActivation, status_code: int = 200, **values: object
+) -> Response:
+    context = context_of(request)
+    if pending.company.uses_single_sign_on:
+        template = "activate_sso.html"
+        values["provider"] = sso.PROVIDER_NAMES[pending.company.sso_provider or ""]
+    else:
+        template = "activate_password.html"
+    return no_referrer(
+        render(
+            request,
+            template,
+            status_code=status_code,
+            user=pending.user,
+            user_id=pending.user.login_id(context.settings.profile),
+            **values,
+        )
+    )
+
+
+async def page(request: Request) -> Response:
+    context = context_of(request)
+    pending = _pending(context, links.remembered(request, context.settings, "activation"))
+    if isinstance(pending, tokens.TokenProblem):
+        return link_problem_page(request, pending, "activation")
+    return _activation_page(request, pending)
+
+
+async def create_password(request: Request) -> Response:
+    context = context_of(request)
+    form = await read_form(request)
+    pending = _pending(context, links.remembered(request, context.settings, "activation"))
+    if isinstance(pending, tokens.TokenProblem):
+        return link_problem_page(request, pending, "activation")
+    if pending.company.uses_single_sign_on:
+        return _activation_page(request, pending, status_code=400)
+    user = pending.user
+    password = form.password("password")
+    confirmation = form.password("confirm_password", "Confirm Password")
+    words = passwords.context_words_for(user.email, user.name, user.username, context.settings.product_name)
+    verdict = passwords.check(password, confirmation, words)
+    if not verdict.accepted:
+        return _activation_page(request, pending, status_code=400, errors=verdict.problems)
+    password_hash = await run_in_threadpool(context.hasher.hash, password)
+    now = context.clock.now()
+    with context.database.transaction() as db:
+        if not tokens.spend(db, pending.token_hash, now):
+            return link_problem_page(request, tokens.TokenProblem.USED, "activation")
+        accounts.set_password(db, user.id, password_hash, now)
+        accounts.activate(db, user.id, now)
+        tokens.revoke(db, user.id, "activation", now)
+    response = redirect("/crm")
+    links.forget(response, context.settings, "activation")
+    auth.start_session(context, request, response, user.id, "crm")
+    return response
+
+
+async def continue_with_provider(request: Request) -> Response:
+    """Single sign-on activation: the invited email address, then the company's identity provider."""
+    context = context_of(request)
+    form = await read_form(request)
+    pending = _pending(context, links.remembered(request, context.settings, "activation"))
+    if isinstance(pending, tokens.TokenProblem):
+        return link_problem_page(request, pending, "activation")
+    if not pending.company.uses_single_sign_on:
+        return _activation_page(request, pending, status_code=400)
+    email = form.text("email", "Email address", max_length=254)
+    if email.casefold() != (pending.user.email or "").casefold():
+        return _activation_page(
+            request,
+            pending,
+            status_code=400,
+            email=email,
+            error="Enter the email address that the activation email was sent to.",
+        )
+    return await sso.start(
+        request,
+        pending.company,
+        purpose="activation",
+        login_hint=pending.user.email or "",
+        return_to="/crm",
+        activation=(pending.user.id, pending.token_hash),
+    )
+
+
+async def password_strength(request: Request) -> Response:
+    """Feeds the strength indicator while the user types; the server's policy uses the same estimate."""
+    context = context_of(request)
+    document = await read_json(request)
+    password = document.get("password")
+    if not isinstance(password, str) or len(password) > passwords.MAX_LENGTH:
+        return JSONResponse({"error": "password must be a string of at most 1024 characters"}, status_code=400)
+    words = strength_context_words(request, context)
+    strength = passwords.estimate(password, words)
+    verdict = passwords.check(password, None, words)
+    return JSONResponse(
+        {
+            "score": strength.score,
+            "label": strength.label,
+            "acceptable": verdict.accepted,
+            "problems": list(verdict.problems),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def strength_context_words(request: Request, context: AppContext) -> tuple[str, ...]:
+    """The identifiers of the user whose link this browser is following, if any."""
+    user = None
+    for purpose in ("activation", "reset"):
+        token = links.remembered(request, context.settings, purpose)  # type: ignore[arg-type]
+        if token:
+            with context.database.transaction() as db:
+                check = tokens.check(db, token, purpose, context.clock.now())  # type: ignore[arg-type]
+                user = accounts.get_user(db, check.user_id) if check.valid and check.user_id else None
+            if user:
+                break
+    if user is None:
+        return (context.settings.product_name.lower(),)
+    return passwords.context_words_for(user.email, user.name, user.username, context.settings.product_name)
+
+
+routes = [
+    Route("/activate/{token:str}", landing, methods=["GET"]),
+    Route("/activate", page, methods=["GET"]),
+    Route("/activate", create_password, methods=["POST"]),
+    Route("/activate/single-sign-on", continue_with_provider, methods=["POST"]),
+    Route("/password-strength", password_strength, methods=["POST"]),
+]

@@ -1,0 +1,224 @@
+"""The test-mode control API: provisioning, the clock, and a look at what is stored.
+
+It exists only when the app runs in test mode, and every call needs the control
+secret as a Bearer token. Test harnesses use it to put the CRM into a known state
+(companies, users in a given state) and to move time forward.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .. import accounts, onboarding, passwords
+from ..context import AppContext, context_of
+from ..passwords import has_control_characters
+
+USER_STATES = ("active", "invited", "disabled")
+SSO_PROVIDERS = ("microsoft", "google")
+
+
+class BadControlRequest(Exception):
+    def __init__(self, message: str, status_code: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+
+
+def _error(message: str, status_code: int) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status_code)
+
+
+def _authorised(request: Request, context: AppContext) -> bool:
+    expected = f"Bearer {context.settings.control_secret}".encode()
+    return hmac.compare_digest(request.headers.get("authorization", "").encode(), expected)
+
+
+async def _document(request: Request) -> dict[str, Any]:
+    try:
+        document = json.loads(await request.body())
+    except (UnicodeDecodeError, ValueError):
+        raise BadControlRequest("the body must be a JSON object") from None
+    if not isinstance(document, dict):
+        raise BadControlRequest("the body must be a JSON object")
+    return document
+
+
+def _text(document: dict[str, Any], name: str, *, required: bool = False, max_length: int = 254) -> str | None:
+    value = document.get(name)
+    if value is None or value == "":
+        if required:
+            raise BadControlRequest(f"{name} is required")
+        return None
+    if not isinstance(value, str) or len(value) > max_length or has_control_characters(value):
+        raise BadControlRequest(f"{name} must be a string of at most {max_length} printable characters")
+    return value
+
+
+def _choice(document: dict[str, Any], name: str, choices: tuple[str, ...], default: str | None) -> str | None:
+    value = document.get(name, default)
+    if value is not None and value not in choices:
+        raise BadControlRequest(f"{name} must be one of {', '.join(choices)}")
+    return value
+
+
+def control_endpoint(handler):  # type: ignore[no-untyped-def]
+    """Wrap a control handler with the secret check and JSON errors."""
+
+    async def endpoint(request: Request) -> Response:
+        context = context_of(request)
+        if not _authorised(request, context):
+            return _error("the control API needs the control secret as a Bearer token", 401)
+        try:
+            return await handler(request, context)
+        except BadControlRequest as problem:
+            return _error(problem.message, problem.status_code)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint
+
+
+@control_endpoint
+async def create_company(request: Request, context: AppContext) -> Response:
+    document = await _document(request)
+    name = _text(document, "name", required=True, max_length=100) or ""
+    domain = _text(document, "email_domain")
+    provider = _choice(document, "sso_provider", SSO_PROVIDERS, None)
+    tenant = _text(document, "sso_tenant", max_length=100)
+    if (provider is None) != (tenant is None):
+        raise BadControlRequest("sso_provider and sso_tenant go together")
+    if provider and provider not in context.identity_providers:
+        raise BadControlRequest(f"this deployment has no {provider} identity provider configured", 409)
+    try:
+        with context.database.transaction() as db:
+            company = accounts.create_company(
+                db,
+                name=name,
+                email_domain=domain,
+                sso_provider=provider,
+                sso_tenant=tenant,  # type: ignore[arg-type]
+            )
+    except accounts.AlreadyTaken as taken:
+        raise BadControlRequest(f"{taken.field} is already taken", 409) from None
+    return JSONResponse(
+        {
+            "id": company.id,
+            "name": company.name,
+            "email_domain": company.email_domain,
+            "sso_provider": company.sso_provider,
+            "sso_tenant": company.sso_tenant,
+        },
+        status_code=201,
+    )
+
+
+@control_endpoint
+async def create_user(request: Request, context: AppContext) -> Response:
+    """A user in a given state; `send_activation_email` also sends the real email for invited users."""
+    document = await _document(request)
+    profile = context.settings.profile
+    name = _text(document, "name", required=True, max_length=100) or ""
+    email = _text(document, "email", required=profile == "online")
+    username = _text(document, "username", required=profile == "onsite", max_length=64)
+    state = _choice(document, "state", USER_STATES, "active") or "active"
+    password = document.get("password")
+    if password is not None and not isinstance(password, str):
+        raise BadControlRequest("password must be a string")
+    if state != "invited" and not password:
+        raise BadControlRequest("active and disabled users need a password")
+    if state == "invited" and password:
+        raise BadControlRequest("invited users have no password yet")
+    with context.database.transaction() as db:
+        role = accounts.find_role(db, _text(document, "role", max_length=100) or "Standard user")
+        company_id = document.get("company_id") or accounts.default_company(db).id
+        company = accounts.get_company(db, company_id) if isinstance(company_id, int) else None
+    if role is None:
+        raise BadControlRequest("role must name an existing role")
+    if company is None:
+        raise BadControlRequest("company_id must name an existing company")
+    password_hash = None
+    if password:
+        words = passwords.context_words_for(email, name, username, context.settings.product_name)
+        verdict = passwords.check(password, None, words)
+        if not verdict.accepted:
+            raise BadControlRequest("the password is refused by the policy: " + " ".join(verdict.problems))
+        password_hash = await run_in_threadpool(context.hasher.hash, password)
+    try:
+        with context.database.transaction() as db:
+            user = accounts.create_user(
+                db,
+                company_id=company.id,
+                name=name,
+                email=email.lower() if email else None,
+                username=username,
+                role_id=role.id,
+                status="invited" if state == "invited" else "active",
+                password_hash=password_hash,
+                now=context.clock.now(),
+            )
+            if state == "disabled":
+                accounts.set_status(db, user.id, "disabled")
+    except accounts.AlreadyTaken as taken:
+        raise BadControlRequest(f"{taken.field} is already taken", 409) from None
+    if state == "invited" and document.get("send_activation_email"):
+        try:
+            await onboarding.send_activation_email(context, user)
+        except onboarding.MailNotSent as problem:
+            raise BadControlRequest(str(problem), 502) from None
+    return JSONResponse(
+        {
+            "id": user.id,
+            "user_id": user.login_id(profile),
+            "name": user.name,
+            "email": user.email,
+            "username": user.username,
+            "role": role.name,
+            "state": state,
+            "company_id": company.id,
+        },
+        status_code=201,
+    )
+
+
+@control_endpoint
+async def advance_clock(request: Request, context: AppContext) -> Response:
+    document = await _document(request)
+    seconds = document.get("seconds")
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds <= 10 * 365 * 86400:
+        raise BadControlRequest("seconds must be a number between 0 and ten years")
+    clock = context.adjustable_clock
+    if clock is None:
+        raise BadControlRequest("this deployment's clock cannot be moved", 409)
+    return JSONResponse({"now": clock.advance(float(seconds))})
+
+
+@control_endpoint
+async def stored_credentials(request: Request, context: AppContext) -> Response:
+    """Exactly what the store keeps of a user's secrets, so an audit can see that no secret is kept in clear."""
+    user_id = request.path_params["user_id"]
+    with context.database.transaction() as db:
+        user = accounts.get_user(db, user_id)
+        if user is None:
+            raise BadControlRequest("no such user", 404)
+        token_rows = db.execute("SELECT purpose, token_hash FROM email_tokens WHERE user_id = ?", (user_id,))
+        stored_tokens = [{"purpose": row["purpose"], "stored_value": row["token_hash"]} for row in token_rows]
+        session_rows = db.execute("SELECT scope, id_hash FROM sessions WHERE user_id = ?", (user_id,))
+        stored_sessions = [{"scope": row["scope"], "stored_value": row["id_hash"]} for row in session_rows]
+    return JSONResponse(
+        {"password_hash": user.password_hash, "email_tokens": stored_tokens, "sessions": stored_sessions}
+    )
+
+
+routes = [
+    Route("/_control/companies", create_company, methods=["POST"]),
+    Route("/_control/users", create_user, methods=["POST"]),
+    Route("/_control/clock", advance_clock, methods=["POST"]),
+    Route("/_control/users/{user_id:int}/stored-credentials", stored_credentials, methods=["GET"]),
+]

@@ -1,0 +1,57 @@
+"""The people of one scenario, each with the browsers they use.
+
+Scenarios name their people ("Ann", "Ben"); each name stands for a fresh Faker
+person, provisioned on the target as the scenario says, with browser contexts
+created on first use ("Ann's second browser" is another context, so another
+session). Nothing is shared with other scenarios.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from playwright.sync_api import BrowserContext, Page
+
+from loginspec.people import Person, PersonFactory
+from loginspec.provisioning import Company, ProvisionedUser
+from loginspec.targets import Target
+
+
+@dataclass
+class Member:
+    handle: str
+    person: Person
+    account: ProvisionedUser | None = None
+    browsers: dict[str, Page] = field(default_factory=dict)
+    saved_cookies: list[dict] = field(default_factory=list)
+
+
+class Cast:
+    def __init__(self, target: Target, people: PersonFactory, new_context: Callable[..., BrowserContext]) -> None:
+        self.target = target
+        self.people = people
+        self._new_context = new_context
+        self.members: dict[str, Member] = {}
+        self.company: Company | None = None
+
+    def person(self, handle: str) -> Member:
+        """The member named `handle`, made up on first mention."""
+        if handle not in self.members:
+            domain = self.company.email_domain if self.company else None
+            self.members[handle] = Member(handle, self.people.person(email_domain=domain))
+        return self.members[handle]
+
+    def provision(self, handle: str, **options: object) -> Member:
+        member = self.person(handle)
+        member.account = self.target.provisioner.create_user(member.person, company=self.company, **options)  # type: ignore[arg-type]
+        return member
+
+    def user_id(self, handle: str) -> str:
+        return self.person(handle).person.user_id(self.target.profile)
+
+    def browser(self, handle: str, which: str = "first") -> Page:
+        member = self.person(handle)
+        if which not in member.browsers:
+            member.browsers[which] = self._new_context().new_page()
+        return member.browsers[which]
