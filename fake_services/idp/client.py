@@ -1,0 +1,111 @@
+"""A synchronous Python client for a fake provider's control API (/_control/...).
+
+One class serves both flavours; the few flavour-specific operations say so, and the
+provider answers an operation it does not have with a 4xx (raised as ControlError).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+
+class ControlError(RuntimeError):
+    def __init__(self, response: httpx.Response) -> None:
+        request = response.request
+        super().__init__(f"{request.method} {request.url.path}: {response.status_code} {response.text}")
+        self.status_code = response.status_code
+        self.body = response.text
+
+
+class IdentityProviderControl:
+    def __init__(self, control_url: str, timeout: float = 10.0) -> None:
+        self._http = httpx.Client(base_url=control_url, timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> IdentityProviderControl:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+        response = self._http.request(method, f"/_control{path}", json=payload)
+        if response.is_error:
+            raise ControlError(response)
+        return response.json()
+
+    def reset(self) -> None:
+        """Forget clients, tenants, users, sessions, codes, misbehaviours, the log and retired keys."""
+        self._call("POST", "/reset")
+
+    def register_client(self, client_id: str, client_secret: str, redirect_uris: Sequence[str]) -> dict[str, Any]:
+        """Register (or replace) a confidential client with its exact redirect URIs."""
+        payload = {"client_id": client_id, "client_secret": client_secret, "redirect_uris": list(redirect_uris)}
+        return self._call("POST", "/clients", payload)
+
+    def add_tenant(self, name: str | None = None, domain: str | None = None, tenant_id: str | None = None) -> str:
+        """Microsoft only: add a tenant (a new GUID unless one is given). Returns the tenant id."""
+        payload = {"name": name, "domain": domain, "tenant_id": tenant_id}
+        return self._call("POST", "/tenants", payload)["tenant_id"]
+
+    def add_user(
+        self, email: str, password: str, name: str, *, tenant: str | None = None, domain: str | None = None
+    ) -> dict[str, Any]:
+        """Add a user: Microsoft needs `tenant` (id or domain); Google takes the Workspace `domain`
+        (the hd claim), or none for a consumer account.
+
+        Returns, for Microsoft, {"email", "name", "tid", "oid", "subs": {client_id: sub}} (the sub
+        differs per application), and for Google {"email", "name", "sub", "hd"}.
+        """
+        payload = {"email": email, "password": password, "name": name, "tenant": tenant, "domain": domain}
+        return self._call("POST", "/users", payload)
+
+    def user(self, email: str) -> dict[str, Any]:
+        """The same ids add_user returned, with subs for clients registered since."""
+        return self._call("GET", f"/users/{quote(email, safe='@')}")
+
+    def end_session(self, email: str) -> int:
+        """Sign the user out of every browser, as if they signed out elsewhere. Returns how many."""
+        return self._call("POST", "/sessions/end", {"email": email})["ended"]
+
+    def expire_session(self, email: str) -> int:
+        """Let the user's sessions time out: still listed, but the password is needed again."""
+        return self._call("POST", "/sessions/expire", {"email": email})["expired"]
+
+    def keys(self) -> dict[str, Any]:
+        """{"signing_kid": ..., "published_kids": [...]}"""
+        return self._call("GET", "/keys")
+
+    def rotate_keys(self) -> str:
+        """Sign with a new key from now on; the previous one stays published. Returns the new kid."""
+        return self._call("POST", "/keys/rotate")["signing_kid"]
+
+    def misbehave(self, *kinds: str) -> list[str]:
+        """Queue one-shot misbehaviours for the next answers. Returns everything pending."""
+        for kind in kinds:
+            self._call("POST", "/misbehaviours", {"kind": str(kind)})
+        return self.pending_misbehaviours()
+
+    def pending_misbehaviours(self) -> list[str]:
+        return self._call("GET", "/misbehaviours")["pending"]
+
+    def clear_misbehaviours(self) -> None:
+        self._call("DELETE", "/misbehaviours")
+
+    def requests(self, endpoint: str | None = None) -> list[dict[str, Any]]:
+        """Logged protocol requests, oldest first; `endpoint` filters by name ("authorize", "token", ...)."""
+        entries: list[dict[str, Any]] = self._call("GET", "/requests")["requests"]
+        return [entry for entry in entries if endpoint is None or entry["endpoint"] == endpoint]
+
+    def clear_requests(self) -> None:
+        self._call("DELETE", "/requests")
+
+    def set_code_lifetime(self, seconds: float) -> None:
+        """How long new authorization codes stay valid (0 makes them expire at once)."""
+        self._call("POST", "/settings", {"code_lifetime": seconds})

@@ -1,0 +1,224 @@
+"""The control API under /_control/: how tests set up and steer a provider (JSON over HTTP).
+
+It is served on the same port as the provider, is not written to the request log, and has no
+authentication: the providers only ever listen on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from fake_services.idp.directory import AlreadyExists, Client
+from fake_services.idp.flavour import InvalidUser
+from fake_services.idp.misbehaviour import Misbehaviour
+from fake_services.idp.oidc import OpenIDProvider, provider_of
+
+MAX_TEXT_LENGTH = 2048
+MAX_REDIRECT_URIS = 20
+REALM_FIELDS = frozenset({"tenant", "domain"})
+
+
+class ControlInputError(Exception):
+    def __init__(self, message: str, status_code: int = 400) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+    def response(self) -> JSONResponse:
+        error = {400: "invalid_request", 404: "not_found", 409: "conflict"}[self.status_code]
+        return JSONResponse({"error": error, "error_description": str(self)}, status_code=self.status_code)
+
+
+async def read_json_object(request: Request) -> dict[str, Any]:
+    try:
+        payload = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ControlInputError(f"the body is not valid JSON: {error}") from error
+    if not isinstance(payload, dict):
+        raise ControlInputError("the body must be a JSON object")
+    return payload
+
+
+def optional_text(payload: dict[str, Any], name: str) -> str | None:
+    value = payload.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_TEXT_LENGTH:
+        raise ControlInputError(f"{name} must be a string of at most {MAX_TEXT_LENGTH} characters")
+    return value or None
+
+
+def required_text(payload: dict[str, Any], name: str) -> str:
+    value = optional_text(payload, name)
+    if value is None:
+        raise ControlInputError(f"{name} is required")
+    return value
+
+
+def redirect_uris(payload: dict[str, Any]) -> tuple[str, ...]:
+    values = payload.get("redirect_uris")
+    if not isinstance(values, list) or not values or len(values) > MAX_REDIRECT_URIS:
+        raise ControlInputError(f"redirect_uris must be a list of 1 to {MAX_REDIRECT_URIS} URIs")
+    for value in values:
+        parts = urlsplit(value) if isinstance(value, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+            raise ControlInputError(f"{value!r} is not an absolute http(s) URI without a fragment")
+    return tuple(values)
+
+
+def control_routes() -> list[BaseRoute]:
+    return [
+        Route("/_control/reset", reset, methods=["POST"], name="control_reset"),
+        Route("/_control/clients", register_client, methods=["POST"], name="control_register_client"),
+        Route("/_control/users", add_user, methods=["POST"], name="control_add_user"),
+        Route("/_control/users/{email}", get_user, methods=["GET"], name="control_get_user"),
+        Route("/_control/sessions/end", end_sessions, methods=["POST"], name="control_end_sessions"),
+        Route("/_control/sessions/expire", expire_sessions, methods=["POST"], name="control_expire_sessions"),
+        Route("/_control/keys", keys, methods=["GET"], name="control_keys"),
+        Route("/_control/keys/rotate", rotate_keys, methods=["POST"], name="control_rotate_keys"),
+        Route(
+            "/_control/misbehaviours",
+            misbehaviours,
+            methods=["GET", "POST", "DELETE"],
+            name="control_misbehaviours",
+        ),
+        Route("/_control/requests", requests_log, methods=["GET", "DELETE"], name="control_requests"),
+        Route("/_control/settings", settings, methods=["POST"], name="control_settings"),
+    ]
+
+
+async def reset(request: Request) -> Response:
+    provider_of(request).reset()
+    return JSONResponse({"reset": True})
+
+
+async def register_client(request: Request) -> Response:
+    try:
+        payload = await read_json_object(request)
+        client = Client(
+            client_id=required_text(payload, "client_id"),
+            client_secret=required_text(payload, "client_secret"),
+            redirect_uris=redirect_uris(payload),
+        )
+    except ControlInputError as error:
+        return error.response()
+    provider_of(request).directory.register_client(client)
+    body = {"client_id": client.client_id, "redirect_uris": list(client.redirect_uris)}
+    return JSONResponse(body, status_code=201)
+
+
+async def add_user(request: Request) -> Response:
+    provider = provider_of(request)
+    flavour = provider.flavour
+    try:
+        payload = await read_json_object(request)
+        email = required_text(payload, "email")
+        if "@" not in email.strip("@"):
+            raise ControlInputError("email must be an email address")
+        misplaced = next((name for name in REALM_FIELDS - {flavour.realm_field} if payload.get(name)), None)
+        if misplaced:
+            raise ControlInputError(f"this provider takes '{flavour.realm_field}', not '{misplaced}'")
+        user = flavour.create_user(
+            provider.directory,
+            optional_text(payload, flavour.realm_field),
+            email,
+            required_text(payload, "password"),
+            required_text(payload, "name"),
+        )
+        provider.directory.add_user(user)
+    except ControlInputError as error:
+        return error.response()
+    except InvalidUser as error:
+        return ControlInputError(str(error)).response()
+    except AlreadyExists as error:
+        return ControlInputError(str(error), status_code=409).response()
+    return JSONResponse(flavour.describe_user(user, provider.directory.clients()), status_code=201)
+
+
+async def get_user(request: Request) -> Response:
+    provider = provider_of(request)
+    user = provider.directory.user(request.path_params["email"])
+    if user is None:
+        return ControlInputError("no such user", status_code=404).response()
+    return JSONResponse(provider.flavour.describe_user(user, provider.directory.clients()))
+
+
+async def end_sessions(request: Request) -> Response:
+    provider = provider_of(request)
+    try:
+        email = required_text(await read_json_object(request), "email")
+    except ControlInputError as error:
+        return error.response()
+    return JSONResponse({"ended": provider.sessions.end_everywhere(email)})
+
+
+async def expire_sessions(request: Request) -> Response:
+    provider = provider_of(request)
+    try:
+        email = required_text(await read_json_object(request), "email")
+    except ControlInputError as error:
+        return error.response()
+    return JSONResponse({"expired": provider.sessions.expire_everywhere(email, time.time())})
+
+
+def _keys_body(provider: OpenIDProvider) -> dict[str, Any]:
+    return {
+        "signing_kid": provider.keyring.signing_kid,
+        "published_kids": [str(key.kid) for key in provider.keyring.published()],
+    }
+
+
+async def keys(request: Request) -> Response:
+    return JSONResponse(_keys_body(provider_of(request)))
+
+
+async def rotate_keys(request: Request) -> Response:
+    provider = provider_of(request)
+    provider.keyring.rotate()
+    return JSONResponse(_keys_body(provider))
+
+
+async def misbehaviours(request: Request) -> Response:
+    provider = provider_of(request)
+    if request.method == "DELETE":
+        provider.misbehaviours.clear()
+    elif request.method == "POST":
+        supported = provider.flavour.misbehaviours
+        try:
+            kind = required_text(await read_json_object(request), "kind")
+            if kind not in supported:
+                raise ControlInputError(f"unknown kind {kind!r}; this provider supports {sorted(supported)}")
+        except ControlInputError as error:
+            return error.response()
+        provider.misbehaviours.add(Misbehaviour(kind))
+    return JSONResponse({"pending": [str(kind) for kind in provider.misbehaviours.pending()]})
+
+
+async def requests_log(request: Request) -> Response:
+    log = provider_of(request).request_log
+    if request.method == "DELETE":
+        log.clear()
+    return JSONResponse({"requests": [entry.as_json() for entry in log.entries()]})
+
+
+async def settings(request: Request) -> Response:
+    provider = provider_of(request)
+    try:
+        payload = await read_json_object(request)
+        code_lifetime = payload.get("code_lifetime")
+        if (
+            isinstance(code_lifetime, bool)
+            or not isinstance(code_lifetime, int | float)
+            or not 0 <= code_lifetime <= 3600
+        ):
+            raise ControlInputError("code_lifetime must be a number of seconds from 0 to 3600")
+    except ControlInputError as error:
+        return error.response()
+    provider.settings.code_lifetime = float(code_lifetime)
+    return JSONResponse({"code_lifetime": provider.settings.code_lifetime})

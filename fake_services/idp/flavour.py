@@ -1,0 +1,142 @@
+"""What makes one provider Microsoft and another Google, behind one OpenID Connect core.
+
+The core (oidc.py) runs the protocol; a flavour supplies the URLs, claims, error wording,
+page templates and the few rules that differ (Microsoft's tenants, Google's hosted domains).
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Any
+
+from joserfc.jwk import RSAKey
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from fake_services.idp.authorize import AuthorizationRequest
+from fake_services.idp.directory import Client, Directory, User
+from fake_services.idp.errors import OAuthError, Problem
+from fake_services.idp.identifiers import random_token
+from fake_services.idp.misbehaviour import Misbehaviour, tamper_common_claims
+
+
+@dataclass(frozen=True)
+class IdTokenContext:
+    user: User
+    client_id: str
+    nonce: str | None
+    scopes: tuple[str, ...]
+    auth_time: int | None
+    session_sid: str
+    access_token: str
+    issued_at: int
+    lifetime: int
+
+
+@dataclass(frozen=True)
+class Alerts:
+    """What the sign-in pages say when the person gets something wrong."""
+
+    no_email: str
+    unknown_user: str
+    no_password: str
+    wrong_password: str
+
+
+class InvalidUser(ValueError):
+    """A control API request to add a user that the flavour cannot accept."""
+
+
+class Flavour(abc.ABC):
+    name: str
+    # The control API field naming a user's realm: "tenant" (Microsoft) or "domain" (Google).
+    realm_field: str
+    session_cookie: str
+    sign_in_path: str
+    response_modes: tuple[str, ...]
+    asks_to_stay_signed_in: bool
+    misbehaviours: frozenset[Misbehaviour]
+    alerts: Alerts
+
+    def __init__(self, public_base: str) -> None:
+        self.public_base = public_base.rstrip("/")
+
+    # Routes
+
+    @abc.abstractmethod
+    def routes(self) -> list[BaseRoute]: ...
+
+    def control_routes(self) -> list[BaseRoute]:
+        return []
+
+    # Users
+
+    @abc.abstractmethod
+    def create_user(self, directory: Directory, realm: str | None, email: str, password: str, name: str) -> User:
+        """Raises InvalidUser when the realm or the values do not fit this provider."""
+
+    @abc.abstractmethod
+    def describe_user(self, user: User, clients: list[Client]) -> dict[str, Any]: ...
+
+    def may_sign_in(self, authority: str, user: User) -> bool:
+        return True
+
+    def may_redeem_at(self, authority: str, user: User) -> bool:
+        return True
+
+    # Tokens
+
+    @abc.abstractmethod
+    def make_kid(self, key: RSAKey) -> str: ...
+
+    def jwk_members(self, authority: str) -> dict[str, str]:
+        return {}
+
+    def new_access_token(self) -> str:
+        return random_token(48)
+
+    @abc.abstractmethod
+    def id_token_claims(self, context: IdTokenContext) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def userinfo_claims(self, claims: dict[str, Any]) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def token_body(
+        self, access_token: str, id_token: str, scopes: tuple[str, ...], lifetime: int
+    ) -> dict[str, Any]: ...
+
+    def code_reply_extras(self, request: AuthorizationRequest, user: User, authuser: int) -> dict[str, str]:
+        return {}
+
+    def tamper(self, kind: Misbehaviour, claims: dict[str, Any], context: IdTokenContext) -> dict[str, Any]:
+        """Change the claims as the misbehaviour says; flavours add their own kinds."""
+        tampered = tamper_common_claims(kind, claims)
+        if kind is Misbehaviour.WRONG_AUDIENCE:
+            tampered["aud"] = self.foreign_client_id()
+        elif kind is Misbehaviour.WRONG_ISSUER:
+            tampered["iss"] = self.foreign_issuer(context)
+        return tampered
+
+    @abc.abstractmethod
+    def foreign_client_id(self) -> str:
+        """A client id of some other application, as this provider would format it."""
+
+    @abc.abstractmethod
+    def foreign_issuer(self, context: IdTokenContext) -> str: ...
+
+    # Errors
+
+    @abc.abstractmethod
+    def reports_to_client(self, problem: Problem) -> bool:
+        """Whether this problem goes back to the redirect URI (once trusted) rather than a page."""
+
+    @abc.abstractmethod
+    def error_parameters(self, error: OAuthError) -> dict[str, str]: ...
+
+    @abc.abstractmethod
+    def error_page(self, error: OAuthError) -> Response: ...
+
+    @abc.abstractmethod
+    def token_error(self, error: OAuthError) -> JSONResponse: ...

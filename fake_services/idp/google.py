@@ -1,0 +1,292 @@
+"""Google (Workspace) flavour: one issuer for everyone, hosted domains in the "hd" claim.
+
+The real Google spreads its endpoints over several hosts (accounts.google.com,
+oauth2.googleapis.com, www.googleapis.com); this fake serves the same paths on one host.
+There is no end_session_endpoint, as at Google, but /Logout ends the session by hand.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from joserfc.jwk import RSAKey
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from fake_services.idp.authorize import AuthorizationRequest
+from fake_services.idp.directory import Client, Directory, User
+from fake_services.idp.errors import OAuthError, Problem
+from fake_services.idp.flavour import Alerts, Flavour, IdTokenContext
+from fake_services.idp.identifiers import google_subject, random_token
+from fake_services.idp.misbehaviour import COMMON_KINDS, Misbehaviour
+from fake_services.idp.oidc import provider_of
+from fake_services.idp.pages import render_page
+from fake_services.idp.tokens import left_half_hash
+
+GOOGLE_SCOPE_NAMES = {
+    "email": "https://www.googleapis.com/auth/userinfo.email",
+    "profile": "https://www.googleapis.com/auth/userinfo.profile",
+}
+
+
+@dataclass(frozen=True)
+class GoogleError:
+    error: str
+    description: str
+    status: int = 400
+
+
+GOOGLE_ERRORS: dict[Problem, GoogleError] = {
+    Problem.MISSING_CLIENT_ID: GoogleError("invalid_request", "Missing required parameter: client_id"),
+    Problem.UNKNOWN_CLIENT: GoogleError("invalid_client", "The OAuth client was not found.", 401),
+    Problem.MISSING_REDIRECT_URI: GoogleError("invalid_request", "Missing required parameter: redirect_uri"),
+    Problem.REDIRECT_URI_MISMATCH: GoogleError(
+        "redirect_uri_mismatch",
+        "This app sent a redirect URI that is not registered for its OAuth client. "
+        "Request details: redirect_uri={redirect_uri}",
+    ),
+    Problem.MALFORMED_REQUEST: GoogleError("invalid_request", "{reason}"),
+    Problem.UNKNOWN_SIGN_IN: GoogleError(
+        "invalid_request", "This sign-in attempt has expired. Go back to the app and try again."
+    ),
+    Problem.MISSING_PARAMETER: GoogleError("invalid_request", "Missing required parameter: {name}"),
+    Problem.INVALID_PARAMETER: GoogleError("invalid_request", "Invalid parameter value for {name}: {value}"),
+    Problem.UNSUPPORTED_RESPONSE_TYPE: GoogleError("unsupported_response_type", "Invalid response_type: {value}"),
+    Problem.PKCE_REQUIRED: GoogleError("invalid_request", "Missing required parameter: code_challenge"),
+    Problem.PKCE_METHOD_UNSUPPORTED: GoogleError(
+        "invalid_request", "Invalid code_challenge_method: {value}. Use S256."
+    ),
+    Problem.INVALID_CODE_CHALLENGE: GoogleError("invalid_request", "Invalid code_challenge."),
+    Problem.INVALID_SCOPE: GoogleError(
+        "invalid_scope", "Some requested scopes were invalid: the scope must include openid. scope={scope}"
+    ),
+    Problem.LOGIN_REQUIRED: GoogleError("login_required", "The user is not signed in."),
+    Problem.ACCOUNT_SELECTION_REQUIRED: GoogleError(
+        "account_selection_required", "The user must choose one of several signed-in accounts."
+    ),
+    Problem.ACCESS_DENIED: GoogleError("access_denied", "The user denied access."),
+    Problem.UNSUPPORTED_GRANT_TYPE: GoogleError("unsupported_grant_type", "Invalid grant_type: {grant_type}"),
+    Problem.MISSING_CLIENT_SECRET: GoogleError("invalid_request", "client_secret is missing."),
+    Problem.INVALID_CLIENT_SECRET: GoogleError("invalid_client", "Unauthorized", 401),
+    Problem.CONFLICTING_CLIENT_AUTH: GoogleError(
+        "invalid_request", "Client authentication must use exactly one method."
+    ),
+    Problem.CODE_INVALID: GoogleError("invalid_grant", "Malformed auth code."),
+    Problem.CODE_EXPIRED: GoogleError("invalid_grant", "Bad Request"),
+    Problem.CODE_REDEEMED: GoogleError("invalid_grant", "Bad Request"),
+    Problem.CODE_CLIENT_MISMATCH: GoogleError("invalid_grant", "Bad Request"),
+    Problem.CODE_REDIRECT_MISMATCH: GoogleError("redirect_uri_mismatch", "Bad Request"),
+    Problem.CODE_VERIFIER_MISSING: GoogleError("invalid_grant", "Missing code verifier."),
+    Problem.CODE_VERIFIER_MISMATCH: GoogleError("invalid_grant", "Invalid code verifier."),
+    Problem.GRANT_REFUSED: GoogleError("invalid_grant", "Bad Request"),
+    Problem.INVALID_ACCESS_TOKEN: GoogleError("invalid_request", "Invalid Credentials", 401),
+}
+
+# Google shows its own error page for everything else, even once the redirect URI is known.
+REPORTED_TO_CLIENT = frozenset({Problem.LOGIN_REQUIRED, Problem.ACCOUNT_SELECTION_REQUIRED, Problem.ACCESS_DENIED})
+
+
+def google_scope(scopes: tuple[str, ...]) -> str:
+    return " ".join(GOOGLE_SCOPE_NAMES.get(scope, scope) for scope in scopes)
+
+
+class GoogleFlavour(Flavour):
+    name = "google"
+    realm_field = "domain"
+    session_cookie = "SID"
+    sign_in_path = "/v3/signin"
+    response_modes = ("query",)
+    asks_to_stay_signed_in = False
+    misbehaviours = COMMON_KINDS | {Misbehaviour.EMAIL_UNVERIFIED, Misbehaviour.OTHER_DOMAIN}
+    alerts = Alerts(
+        no_email="Enter an email or phone number",
+        unknown_user="Couldn't find your Google Account",
+        no_password="Enter a password",
+        wrong_password="Wrong password. Try again or click Forgot password to reset it.",
+    )
+
+    @property
+    def issuer(self) -> str:
+        return self.public_base
+
+    @property
+    def discovery_url(self) -> str:
+        return f"{self.public_base}/.well-known/openid-configuration"
+
+    # Routes
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/.well-known/openid-configuration", self.discovery, name="discovery"),
+            Route("/o/oauth2/v2/auth", self.authorize, name="authorize"),
+            Route(self.sign_in_path, self.sign_in, methods=["POST"], name="sign_in"),
+            Route("/token", self.token, methods=["POST"], name="token"),
+            Route("/v1/userinfo", self.userinfo, methods=["GET", "POST"], name="userinfo"),
+            Route("/oauth2/v3/certs", self.jwks, name="jwks"),
+            Route("/Logout", self.logout, name="logout"),
+        ]
+
+    async def discovery(self, request: Request) -> Response:
+        return JSONResponse(self.discovery_document())
+
+    def discovery_document(self) -> dict[str, Any]:
+        base = self.public_base
+        return {
+            "issuer": self.issuer,
+            "authorization_endpoint": f"{base}/o/oauth2/v2/auth",
+            "token_endpoint": f"{base}/token",
+            "userinfo_endpoint": f"{base}/v1/userinfo",
+            "jwks_uri": f"{base}/oauth2/v3/certs",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "scopes_supported": ["openid", "email", "profile"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "claims_supported": [
+                "aud",
+                "email",
+                "email_verified",
+                "exp",
+                "family_name",
+                "given_name",
+                "iat",
+                "iss",
+                "name",
+                "sub",
+            ],
+            "code_challenge_methods_supported": ["S256"],
+            "grant_types_supported": ["authorization_code"],
+        }
+
+    async def authorize(self, request: Request) -> Response:
+        return await provider_of(request).authorize(request, authority="")
+
+    async def sign_in(self, request: Request) -> Response:
+        return await provider_of(request).sign_in(request)
+
+    async def token(self, request: Request) -> Response:
+        return await provider_of(request).token(request, authority="")
+
+    async def userinfo(self, request: Request) -> Response:
+        return await provider_of(request).userinfo(request)
+
+    async def jwks(self, request: Request) -> Response:
+        return provider_of(request).jwks(authority="")
+
+    async def logout(self, request: Request) -> Response:
+        """Signs every account out of this browser, as accounts.google.com/Logout does."""
+        provider = provider_of(request)
+        browser = provider.browser_session(request)
+        if browser is not None:
+            provider.sessions.sign_out(browser)
+        response = render_page("google/signed_out.html")
+        response.delete_cookie(self.session_cookie, path="/", httponly=True, samesite="lax")
+        return response
+
+    # Users
+
+    def create_user(self, directory: Directory, realm: str | None, email: str, password: str, name: str) -> User:
+        given_name, _, family_name = name.partition(" ")
+        domain = realm.lower() if realm else None
+        return User(email, password, name, given_name, family_name, realm=domain, object_id=google_subject())
+
+    def describe_user(self, user: User, clients: list[Client]) -> dict[str, Any]:
+        return {"email": user.email, "name": user.name, "sub": user.object_id, "hd": user.realm}
+
+    # Tokens
+
+    def make_kid(self, key: RSAKey) -> str:
+        return key.thumbprint().encode().hex()[:40]
+
+    def new_access_token(self) -> str:
+        return "ya29." + random_token(64)
+
+    def id_token_claims(self, context: IdTokenContext) -> dict[str, Any]:
+        user, scopes = context.user, context.scopes
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "azp": context.client_id,
+            "aud": context.client_id,
+            "sub": user.object_id,
+        }
+        if user.realm:
+            claims["hd"] = user.realm
+        if "email" in scopes:
+            claims["email"] = user.email
+            claims["email_verified"] = True
+        claims["at_hash"] = left_half_hash(context.access_token)
+        if context.nonce is not None:
+            claims["nonce"] = context.nonce
+        if "profile" in scopes:
+            claims.update(name=user.name, given_name=user.given_name, family_name=user.family_name)
+        if context.auth_time is not None:
+            claims["auth_time"] = context.auth_time
+        claims.update(iat=context.issued_at, exp=context.issued_at + context.lifetime)
+        return claims
+
+    def tamper(self, kind: Misbehaviour, claims: dict[str, Any], context: IdTokenContext) -> dict[str, Any]:
+        tampered = super().tamper(kind, claims, context)
+        if kind is Misbehaviour.WRONG_AUDIENCE:
+            tampered["azp"] = tampered["aud"]
+        elif kind is Misbehaviour.EMAIL_UNVERIFIED:
+            tampered["email_verified"] = False
+        elif kind is Misbehaviour.OTHER_DOMAIN:
+            # Another Workspace account that happens to have the same email address.
+            tampered.update(hd=f"elsewhere-{secrets.token_hex(4)}.test", sub=google_subject())
+        return tampered
+
+    def foreign_client_id(self) -> str:
+        project = "".join(secrets.choice(string.digits) for _ in range(12))
+        suffix = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(32))
+        return f"{project}-{suffix}.apps.googleusercontent.com"
+
+    def foreign_issuer(self, context: IdTokenContext) -> str:
+        # The real Google's issuer: right-looking, but not this provider.
+        return "https://accounts.google.com"
+
+    def userinfo_claims(self, claims: dict[str, Any]) -> dict[str, Any]:
+        names = ("sub", "name", "given_name", "family_name", "email", "email_verified", "hd")
+        return {name: claims[name] for name in names if name in claims}
+
+    def token_body(self, access_token: str, id_token: str, scopes: tuple[str, ...], lifetime: int) -> dict[str, Any]:
+        return {
+            "access_token": access_token,
+            "expires_in": lifetime - 1,
+            "scope": google_scope(scopes),
+            "token_type": "Bearer",
+            "id_token": id_token,
+        }
+
+    def code_reply_extras(self, request: AuthorizationRequest, user: User, authuser: int) -> dict[str, str]:
+        extras = {"scope": google_scope(request.scopes), "authuser": str(authuser)}
+        if user.realm:
+            extras["hd"] = user.realm
+        extras["prompt"] = "none"
+        return extras
+
+    # Errors
+
+    def reports_to_client(self, problem: Problem) -> bool:
+        return problem in REPORTED_TO_CLIENT
+
+    def error_parameters(self, error: OAuthError) -> dict[str, str]:
+        return {"error": GOOGLE_ERRORS[error.problem].error}
+
+    def error_page(self, error: OAuthError) -> Response:
+        google_error = GOOGLE_ERRORS[error.problem]
+        return render_page(
+            "google/error.html",
+            status_code=google_error.status,
+            status=google_error.status,
+            error=google_error.error,
+            description=google_error.description.format_map(error.detail),
+        )
+
+    def token_error(self, error: OAuthError) -> JSONResponse:
+        google_error = GOOGLE_ERRORS[error.problem]
+        body = {"error": google_error.error, "error_description": google_error.description.format_map(error.detail)}
+        return JSONResponse(body, status_code=google_error.status, headers={"Cache-Control": "no-store"})

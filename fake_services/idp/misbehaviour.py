@@ -1,0 +1,96 @@
+"""One-shot misbehaviours a test queues so the provider's NEXT answer is wrong in a known way.
+
+Each kind acts at one point: the authorization answer or the token answer. The first queued
+kind that fits the answer being made is used up by it; the rest wait their turn.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection
+from typing import Any
+
+from fake_services.idp.identifiers import random_token
+
+
+class Misbehaviour(enum.StrEnum):
+    # Authorization endpoint
+    ACCESS_DENIED = "access_denied"  # answers error=access_denied instead of a sign-in
+    WRONG_STATE = "wrong_state"  # sends the code back with a state the client never sent
+    # Token endpoint: refusal
+    INVALID_GRANT = "invalid_grant"
+    # Token endpoint: id_token claims
+    WRONG_NONCE = "wrong_nonce"
+    MISSING_NONCE = "missing_nonce"
+    WRONG_ISSUER = "wrong_issuer"
+    WRONG_AUDIENCE = "wrong_audience"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    EMAIL_UNVERIFIED = "email_unverified"  # Google only
+    OTHER_TENANT = "other_tenant"  # Microsoft only
+    OTHER_DOMAIN = "other_domain"  # Google only
+    # Token endpoint: id_token signature
+    BAD_SIGNATURE = "bad_signature"
+    UNKNOWN_KID = "unknown_kid"
+    ALG_NONE = "alg_none"
+    HS256_PUBLIC_KEY = "hs256_public_key"
+    EMBEDDED_JWK = "embedded_jwk"
+
+
+AUTHORIZE_REFUSALS = frozenset({Misbehaviour.ACCESS_DENIED})
+AUTHORIZE_ANSWERS = frozenset({Misbehaviour.WRONG_STATE})
+SIGNATURE_FORGERIES = frozenset(
+    {
+        Misbehaviour.BAD_SIGNATURE,
+        Misbehaviour.UNKNOWN_KID,
+        Misbehaviour.ALG_NONE,
+        Misbehaviour.HS256_PUBLIC_KEY,
+        Misbehaviour.EMBEDDED_JWK,
+    }
+)
+FLAVOUR_SPECIFIC = frozenset({Misbehaviour.EMAIL_UNVERIFIED, Misbehaviour.OTHER_TENANT, Misbehaviour.OTHER_DOMAIN})
+COMMON_KINDS = frozenset(Misbehaviour) - FLAVOUR_SPECIFIC
+TOKEN_ANSWERS = frozenset(Misbehaviour) - AUTHORIZE_REFUSALS - AUTHORIZE_ANSWERS
+
+# Far enough outside any clock-skew leeway a relying party might allow.
+TIME_SHIFT_SECONDS = 3600
+
+
+class MisbehaviourQueue:
+    def __init__(self) -> None:
+        self._queue: list[Misbehaviour] = []
+
+    def add(self, kind: Misbehaviour) -> None:
+        self._queue.append(kind)
+
+    def take(self, kinds: Collection[Misbehaviour]) -> Misbehaviour | None:
+        for index, kind in enumerate(self._queue):
+            if kind in kinds:
+                return self._queue.pop(index)
+        return None
+
+    def pending(self) -> list[Misbehaviour]:
+        return list(self._queue)
+
+    def clear(self) -> None:
+        self._queue.clear()
+
+
+def tamper_common_claims(kind: Misbehaviour, claims: dict[str, Any]) -> dict[str, Any]:
+    """Claim changes that look the same for every flavour; other kinds pass through."""
+    tampered = dict(claims)
+    if kind is Misbehaviour.WRONG_NONCE:
+        tampered["nonce"] = random_token(16)
+    elif kind is Misbehaviour.MISSING_NONCE:
+        tampered.pop("nonce", None)
+    elif kind is Misbehaviour.EXPIRED:
+        _shift_times(tampered, -2 * TIME_SHIFT_SECONDS)
+    elif kind is Misbehaviour.NOT_YET_VALID:
+        _shift_times(tampered, TIME_SHIFT_SECONDS)
+    return tampered
+
+
+def _shift_times(claims: dict[str, Any], seconds: int) -> None:
+    for name in ("iat", "nbf", "exp", "auth_time"):
+        if name in claims:
+            claims[name] += seconds
