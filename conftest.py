@@ -1,3 +1,10 @@
-"""The harness as a pytest plugin; see loginspec/plugin.py."""
+"""The harness as a pytest plugin (loginspec/plugin.py) and the steps every feature shares."""
 
-pytest_plugins = ["loginspec.plugin"]
+pytest_plugins = [
+    "loginspec.plugin",
+    "steps.common.people",
+    "steps.common.signing_in",
+    "steps.common.settings_and_maintenance",
+    "steps.common.email_links",
+    "steps.common.passwords",
+]

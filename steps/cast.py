@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import BrowserContext, Page
 
+from fake_services.mailsink import MailSinkClient, Message
 from loginspec.people import Person, PersonFactory
 from loginspec.provisioning import Company, ProvisionedUser
 from loginspec.targets import Target
@@ -25,6 +26,10 @@ class Member:
     account: ProvisionedUser | None = None
     browsers: dict[str, Page] = field(default_factory=dict)
     saved_cookies: list[dict] = field(default_factory=list)
+    attempted_password: str | None = None
+    addresses: dict[str, str] = field(default_factory=dict)
+    mail_since: int | None = None
+    emails: list[Message] = field(default_factory=list)
 
 
 class Cast:
@@ -44,11 +49,34 @@ class Cast:
 
     def provision(self, handle: str, **options: object) -> Member:
         member = self.person(handle)
+        assert member.account is None, f"{handle} was already provisioned"
         member.account = self.target.provisioner.create_user(member.person, company=self.company, **options)  # type: ignore[arg-type]
         return member
 
     def user_id(self, handle: str) -> str:
         return self.person(handle).person.user_id(self.target.profile)
+
+    def expect_mail(self, handle: str) -> None:
+        """From now on, only emails that arrive after this moment count as new for `handle`."""
+        self.person(handle).mail_since = self.mailer().mark()
+
+    def email(self, handle: str, subject: str) -> Message:
+        """The next email for `handle` whose subject contains `subject`, waiting for it to arrive."""
+        member = self.person(handle)
+        message = self.mailer().wait_for(to=member.person.email, subject=subject, since=member.mail_since)
+        member.mail_since = message.seq
+        member.emails.append(message)
+        return message
+
+    def last_email(self, handle: str) -> Message:
+        member = self.person(handle)
+        assert member.emails, f"no email for {handle} has been read yet"
+        return member.emails[-1]
+
+    def mailer(self) -> MailSinkClient:
+        if self.target.mail is None:
+            raise AssertionError(f"the target {self.target.name} has no mail sink to read emails from")
+        return self.target.mail
 
     def browser(self, handle: str, which: str = "first") -> Page:
         member = self.person(handle)

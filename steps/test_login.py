@@ -112,11 +112,6 @@ def help_lists(cast: Cast, question: str) -> None:
     expect(LoginHelpPage(page).topic(re.compile(re.escape(question), re.IGNORECASE))).to_be_visible()
 
 
-@when(parsers.parse("{name} selects Log out in the Personal settings menu"))
-def logs_out(cast: Cast, name: str) -> None:
-    MainScreen(cast.browser(name)).log_out()
-
-
 @then(parsers.parse("the login screen tells {name} that the session has ended"))
 def logged_out_notice(cast: Cast, target: Target, name: str) -> None:
     login = LoginPage(cast.browser(name), target.base_url)

@@ -1,0 +1,96 @@
+Feature: Activate account
+  After an administrator adds a user, the user gets an email asking them to activate
+  the account. For a company that uses CRM passwords, Activate now leads to a screen
+  where the user sets a password of their own while an indicator says how strong it is;
+  then the user is inside the CRM, and from then on signs in with that password.
+
+  @online @onsite @ACT-1 @ACT-3 @ACT-6 @SAM-6
+  Scenario: A new user activates the account with a password of their own
+    Given Ada is an administrator
+    And Ada is logged in to Settings and maintenance
+    When Ada adds Ann as a user with the role Standard user
+    Then an email with an "Activate now" link arrives for Ann
+    When Ann follows the "Activate now" link in the email
+    Then Ann is asked to create a password for Ann's own user ID
+    When Ann creates the password and confirms it
+    Then the CRM main screen opens for Ann
+
+  @online @onsite @ACT-2
+  Scenario: The activation link expires 48 hours after the email was sent
+    Given Ann has been sent an activation email
+    Then the email says that the link expires 48 hours after it was sent
+    When 47 hours and 59 minutes pass
+    And Ann follows the "Activate now" link in the email
+    Then Ann is asked to create a password for Ann's own user ID
+    When another minute passes
+    And Ann follows the "Activate now" link in the email
+    Then Ann is told that the link has expired
+    And Ann is offered a way to contact support
+
+  @online @onsite @ACT-4
+  Scenario: The strength indicator follows the password as it is typed
+    Given Ann has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    And Ann types the password "password1"
+    Then the strength indicator says the password is weak
+    When Ann types the password "marble quietly orbits seventeen lanterns"
+    Then the strength indicator says the password is strong
+
+  @online @onsite @ACT-5 @SEC-3
+  Scenario Outline: A password that is too weak is refused with the reason, and nothing changes
+    Given Ann has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    And Ann tries to create the password <password>
+    Then the password is refused because "<reason>"
+    And Ann has still not activated the account
+    When Ann creates the password and confirms it
+    Then the CRM main screen opens for Ann
+
+    Examples:
+      | password              | reason                  |
+      | "short1"              | at least 8 characters   |
+      | "password1"           | too weak                |
+      | "qwertyuiop"          | too weak                |
+      | Ann's email address   | email address           |
+
+  @online @onsite @ACT-7 @LOGIN-6
+  Scenario: After activation the user signs in with the new password
+    Given Ann has been sent an activation email
+    When Ann logs in with the user ID and password
+    Then Ann is refused with the generic login message
+    When Ann follows the "Activate now" link in the email
+    And Ann creates the password and confirms it
+    And Ann selects Log out in the Personal settings menu
+    And Ann logs in with the user ID and password
+    Then the CRM main screen opens for Ann
+
+  @online @onsite @ACT-8
+  Scenario: The activation screen offers a way to contact support
+    Given Ann has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    Then Ann is offered a way to contact support
+    And Ann can go back to the login screen
+
+  @online @onsite @ACT-9 @SEC-13
+  Scenario: An activation link works only once
+    Given Ann has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    And Ann creates the password and confirms it
+    And Ann follows the "Activate now" link in the email again
+    Then Ann is told that the link has already been used
+    And Ann is offered a way to contact support
+
+  @online @onsite @ACT-9
+  Scenario Outline: A tampered or unknown activation link is refused and changes nothing
+    Given Ann has been sent an activation email
+    When Ann opens the "Activate now" link <changed>
+    Then Ann is told that the link is not valid
+    And Ann is offered a way to contact support
+    When Ann follows the "Activate now" link in the email
+    Then Ann is asked to create a password for Ann's own user ID
+
+    Examples:
+      | changed                        |
+      | with one character changed     |
+      | with the token cut short       |
+      | with a token nobody was sent   |

@@ -1,0 +1,1 @@
+"""Steps shared by several features, registered for every scenario by the root conftest.py."""

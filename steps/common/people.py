@@ -1,0 +1,39 @@
+"""Who is in a scenario: people provisioned on the target in a given state."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers
+
+from ..cast import Cast
+
+
+@given(parsers.parse("{name} is an active user"))
+def active_user(cast: Cast, name: str) -> None:
+    cast.provision(name, state="active")
+
+
+@given(parsers.parse("{name} is an active user with the role {role}"))
+def active_user_with_role(cast: Cast, name: str, role: str) -> None:
+    cast.provision(name, state="active", role=role)
+
+
+@given(parsers.parse("{name} is an administrator"))
+def administrator(cast: Cast, name: str) -> None:
+    cast.provision(name, state="active", role="User level 0")
+
+
+@given(parsers.parse("{name} has been added as a user but has not activated the account"))
+def invited_user(cast: Cast, name: str) -> None:
+    cast.provision(name, state="invited")
+
+
+@given(parsers.parse("{name} is a user whose account is disabled"))
+def disabled_user(cast: Cast, name: str) -> None:
+    cast.provision(name, state="disabled")
+
+
+@given(parsers.parse("{name} has been sent an activation email"))
+def sent_activation_email(cast: Cast, name: str) -> None:
+    cast.expect_mail(name)
+    cast.provision(name, state="invited", send_activation_email=True)
+    cast.email(name, subject="")

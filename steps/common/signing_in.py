@@ -1,0 +1,58 @@
+"""Signing in to the CRM and out again, and what a refusal looks like."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from pytest_bdd import given, parsers, then, when
+
+from loginspec.targets import Target
+
+from ..cast import Cast
+from ..pages.crm import MainScreen
+from ..pages.login import LoginPage
+
+REVEALING_WORDS = ("password is wrong", "unknown", "not found", "disabled", "not activated", "inactive")
+
+
+@when(parsers.parse("{name} logs in with the user ID and password"))
+def logs_in(cast: Cast, target: Target, name: str) -> None:
+    LoginPage(cast.browser(name), target.base_url).open().sign_in(
+        cast.user_id(name), cast.person(name).person.password
+    )
+
+
+@given(parsers.parse("{name} is logged in to the CRM"))
+def is_logged_in(cast: Cast, target: Target, name: str) -> None:
+    """Signed in; a person the scenario has not introduced yet is made an active user first."""
+    if cast.person(name).account is None:
+        cast.provision(name, state="active")
+    logs_in(cast, target, name)
+    MainScreen(cast.browser(name)).expect_open_for(cast.person(name).person.name)
+
+
+@when(parsers.parse("{name} selects Log out in the Personal settings menu"))
+def logs_out(cast: Cast, name: str) -> None:
+    MainScreen(cast.browser(name)).log_out()
+
+
+@then(parsers.parse("the CRM main screen opens for {name}"))
+def main_screen_for(cast: Cast, name: str) -> None:
+    MainScreen(cast.browser(name)).expect_open_for(cast.person(name).person.name)
+
+
+@then(parsers.parse("{name} is refused with the generic login message"))
+def refused_generically(cast: Cast, target: Target, name: str) -> None:
+    login = LoginPage(cast.browser(name), target.base_url)
+    login.expect_shown()
+    expect(login.refusal).to_be_visible()
+    text = login.refusal.inner_text().lower()
+    for revealing_word in REVEALING_WORDS:
+        assert revealing_word not in text, f"the refusal reveals why: {text!r}"
+
+
+@then(parsers.parse("{name} is not signed in"))
+def not_signed_in(cast: Cast, target: Target, name: str) -> None:
+    page = cast.browser(name)
+    page.goto(target.url("/crm"))
+    LoginPage(page, target.base_url).expect_shown()
+    expect(MainScreen(page).signed_in_user).to_have_count(0)
