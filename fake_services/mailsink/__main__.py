@@ -1,0 +1,61 @@
+"""Run the mail sink until Ctrl-C: `python -m fake_services.mailsink --smtp-port 2525 --http-port 8025`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+
+from fake_services.mailsink.faults import DEFAULT_MAX_MESSAGE_SIZE
+from fake_services.mailsink.sink import MailSink
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m fake_services.mailsink", description=__doc__)
+    parser.add_argument("--smtp-host", default="127.0.0.1", help="address for SMTP (default: %(default)s)")
+    parser.add_argument(
+        "--smtp-port", type=int, default=2525, help="0 picks a free port (default: %(default)s)"
+    )
+    parser.add_argument("--http-host", default="127.0.0.1", help="address for the web inbox and API")
+    parser.add_argument(
+        "--http-port", type=int, default=8025, help="0 picks a free port (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--max-message-size",
+        type=int,
+        default=DEFAULT_MAX_MESSAGE_SIZE,
+        help="largest accepted message in bytes, advertised as SMTP SIZE (default: %(default)s)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    arguments = parse_arguments(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stop_requested = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stop_requested.set())
+    try:
+        sink = MailSink(
+            smtp_host=arguments.smtp_host,
+            smtp_port=arguments.smtp_port,
+            http_host=arguments.http_host,
+            http_port=arguments.http_port,
+            max_message_size=arguments.max_message_size,
+        )
+    except OSError as error:
+        raise SystemExit(
+            f"mail sink: cannot listen on {arguments.smtp_host}:{arguments.smtp_port} (SMTP) "
+            f"and {arguments.http_host}:{arguments.http_port} (HTTP): {error}"
+        ) from None
+    with sink:
+        print(f"SMTP listening on {sink.smtp_host}:{sink.smtp_port}", flush=True)
+        print(f"Web inbox: {sink.http_url}/", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        stop_requested.wait()
+    print("Mail sink stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()

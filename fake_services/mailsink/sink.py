@@ -1,0 +1,66 @@
+"""The whole sink in-process: SMTP server, store, faults and the HTTP API / web inbox."""
+
+from __future__ import annotations
+
+from fake_services.mailsink.app import create_app
+from fake_services.mailsink.faults import DEFAULT_MAX_MESSAGE_SIZE, FaultPlan
+from fake_services.mailsink.smtp_server import SmtpServer
+from fake_services.mailsink.store import MessageStore
+from fake_services.serving import BackgroundServer
+
+
+class MailSink:
+    """Both servers are bound at construction (port 0 picks a free port), then `start()` serves.
+
+    Use it once: start, stop (or a `with` block).
+    """
+
+    def __init__(
+        self,
+        smtp_host: str = "127.0.0.1",
+        smtp_port: int = 0,
+        http_host: str = "127.0.0.1",
+        http_port: int = 0,
+        max_message_size: int | None = DEFAULT_MAX_MESSAGE_SIZE,
+    ) -> None:
+        self.store = MessageStore()
+        self.faults = FaultPlan(max_message_size)
+        self._smtp = SmtpServer(self.store, self.faults, smtp_host, smtp_port)
+        try:
+            self._http = BackgroundServer(
+                create_app(self.store, self.faults), host=http_host, port=http_port, name="mailsink-http"
+            )
+        except OSError:
+            self._smtp.stop()
+            raise
+
+    @property
+    def smtp_host(self) -> str:
+        return self._smtp.host
+
+    @property
+    def smtp_port(self) -> int:
+        return self._smtp.port
+
+    @property
+    def http_url(self) -> str:
+        return self._http.url
+
+    def start(self) -> MailSink:
+        self._smtp.start()
+        try:
+            self._http.start()
+        except BaseException:
+            self._smtp.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        self._http.stop()
+        self._smtp.stop()
+
+    def __enter__(self) -> MailSink:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -1,0 +1,128 @@
+"""The SMTP side: aiosmtpd on its own thread, storing every message it accepts."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Awaitable
+from weakref import WeakKeyDictionary
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from fake_services.mailsink.faults import Fault, FaultAction, FaultPlan, FaultStage
+from fake_services.mailsink.store import MessageStore
+
+# The name in the greeting. Giving one also keeps aiosmtpd from calling socket.getfqdn(),
+# which can stall for seconds on a machine without working DNS.
+GREETING_HOSTNAME = "mailsink.test"
+
+
+class CaptureHandler:
+    """aiosmtpd handler: applies pending faults, stores the messages it accepts."""
+
+    def __init__(self, store: MessageStore, faults: FaultPlan) -> None:
+        self._store = store
+        self._faults = faults
+        # The RCPT fault chosen for each message in progress, so that it answers all its recipients.
+        self._rcpt_faults: WeakKeyDictionary[Envelope, list[Fault]] = WeakKeyDictionary()
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        fault = self._rcpt_fault(envelope, address)
+        if fault is not None:
+            return _apply(fault, server)
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        fault = self._faults.take(FaultStage.DATA, envelope.rcpt_tos)
+        if fault is not None:
+            return _apply(fault, server)
+        message = self._store.deliver(
+            envelope.mail_from or "", envelope.rcpt_tos, envelope.original_content or b""
+        )
+        return f"250 2.0.0 OK queued as {message.id}"
+
+    def _rcpt_fault(self, envelope: Envelope, address: str) -> Fault | None:
+        chosen = self._rcpt_faults.setdefault(envelope, [])
+        for fault in chosen:
+            if fault.applies_to([address]):
+                return fault
+        fault = self._faults.take(FaultStage.RCPT, [address])
+        if fault is not None:
+            chosen.append(fault)
+        return fault
+
+
+def _apply(fault: Fault, server: SMTP) -> str:
+    if fault.action is FaultAction.DROP:
+        assert server.transport is not None
+        # abort() discards pending output, so the reply returned below is never sent.
+        server.transport.abort()
+        return "421 4.4.2 Connection dropped"
+    return fault.reply
+
+
+class SmtpServer:
+    """aiosmtpd bound to `host:port` at construction (0 picks a free port, known at once)."""
+
+    def __init__(
+        self, store: MessageStore, faults: FaultPlan, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
+        self._socket = _listening_socket(host, port)
+        self.host = host
+        self.port: int = self._socket.getsockname()[1]
+        self._controller = _PreboundController(CaptureHandler(store, faults), self._socket, faults)
+        self._running = False
+
+    def start(self) -> None:
+        self._controller.start()
+        self._running = True
+
+    def stop(self) -> None:
+        if self._running:
+            self._controller.stop()
+            self._running = False
+        self._socket.close()
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # asyncio turns Nagle's algorithm off only for sockets whose protocol says TCP. With it
+    # on, each line of a multi-line reply (EHLO) after the first waits for the client's
+    # delayed ACK: 40 ms per connection.
+    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+        listening.listen()
+    except OSError:
+        listening.close()
+        raise
+    return listening
+
+
+class _PreboundController(Controller):
+    """aiosmtpd's Controller, serving on a socket bound beforehand (it cannot report a port-0 choice)."""
+
+    def __init__(self, handler: CaptureHandler, listening_socket: socket.socket, faults: FaultPlan) -> None:
+        host, port = listening_socket.getsockname()[:2]
+        super().__init__(handler, hostname=host, port=port)
+        self._listening_socket = listening_socket
+        self._faults = faults
+
+    def factory(self) -> SMTP:
+        # Called for each connection, so a size limit changed at run time applies to the next one.
+        return SMTP(
+            self.handler,
+            hostname=GREETING_HOSTNAME,
+            data_size_limit=self._faults.max_message_size,
+            enable_SMTPUTF8=True,
+            loop=self.loop,
+        )
+
+    def _create_server(self) -> Awaitable[asyncio.AbstractServer]:  # aiosmtpd's designated override point
+        return self.loop.create_server(self._factory_invoker, sock=self._listening_socket)
