@@ -58,6 +58,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "requirement(id): the scenario proves this catalogue ID")
     config.addinivalue_line("markers", "profile(name): the scenario applies to this deployment profile")
+    # pytest-bdd turns tags on Examples straight into marks of the same name, so IDs are markers too.
+    for requirement in catalogue.load().values():
+        config.addinivalue_line("markers", f"{requirement.id}: {requirement.title}")
     config.stash[_PROFILES_KEY] = _available_profiles(config)
     report_dir = config.getoption("conformance_report")
     if report_dir and not hasattr(config, "workerinput"):
@@ -112,7 +115,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        requirements = sorted({mark.args[0] for mark in item.iter_markers("requirement")})
+        requirements = sorted(
+            {mark.args[0] for mark in item.iter_markers("requirement")}
+            | {mark.name for mark in item.iter_markers() if catalogue.is_catalogue_id(mark.name)}
+        )
         if requirements:
             item.user_properties.append(("requirements", " ".join(requirements)))
         callspec = getattr(item, "callspec", None)

@@ -28,6 +28,11 @@ class Member:
     saved_cookies: list[dict] = field(default_factory=list)
     attempted_password: str | None = None
     addresses: dict[str, str] = field(default_factory=dict)
+    visits: list[tuple[str, int]] = field(default_factory=list)
+    """Every page response (URL, status) the member's browsers received, redirects included."""
+    visit_mark: int = 0
+    held_answer: str | None = None
+    answer_browser: str = "first"
     mail_since: int | None = None
     emails: list[Message] = field(default_factory=list)
 
@@ -81,5 +86,13 @@ class Cast:
     def browser(self, handle: str, which: str = "first") -> Page:
         member = self.person(handle)
         if which not in member.browsers:
-            member.browsers[which] = self._new_context().new_page()
+            page = self._new_context().new_page()
+            page.on(
+                "response",
+                lambda response: (
+                    response.request.resource_type == "document"
+                    and member.visits.append((response.url, response.status))
+                ),
+            )
+            member.browsers[which] = page
         return member.browsers[which]

@@ -16,8 +16,6 @@ from .pages.login import LoginPage
 scenarios("activation.feature")
 
 
-
-
 @then(parsers.parse("the email says that the link expires {hours:d} hours after it was sent"))
 def email_states_expiry(cast: Cast, hours: int) -> None:
     message = cast.last_email(next(iter(cast.members)))
@@ -27,11 +25,7 @@ def email_states_expiry(cast: Cast, hours: int) -> None:
             assert wording.search(re.sub(r"<[^>]+>|\s+", " ", part)), f"no '{hours} hours' expiry in: {part[:500]}"
 
 
-
-
-
-
-@when(parsers.parse('{name} types the password "{password}"'))
+@when(parsers.parse('{name:w} types the password "{password}"'))
 def types_password(cast: Cast, name: str, password: str) -> None:
     CreatePasswordPage(cast.browser(name)).type_password(password)
 
@@ -44,9 +38,7 @@ def strength_says(cast: Cast, level: str) -> None:
     expect(page.strength).not_to_contain_text(re.compile(rf"\b{opposite}\b", re.IGNORECASE))
 
 
-
-
-@then(parsers.parse("{name} has still not activated the account"))
+@then(parsers.parse("{name:w} has still not activated the account"))
 def still_not_activated(cast: Cast, target: Target, name: str) -> None:
     member = cast.person(name)
     other_browser = cast.browser(name, "second")
@@ -54,7 +46,3 @@ def still_not_activated(cast: Cast, target: Target, name: str) -> None:
         cast.user_id(name), member.attempted_password or member.person.password
     )
     expect(LoginPage(other_browser, target.base_url).refusal).to_be_visible()
-
-
-
-

@@ -17,7 +17,7 @@ from .pages.login import LoginPage
 scenarios("login.feature")
 
 
-@when(parsers.parse("{name} opens the login screen"))
+@when(parsers.parse("{name:w} opens the login screen"))
 def opens_login_screen(cast: Cast, target: Target, name: str) -> None:
     LoginPage(cast.browser(name), target.base_url).open()
 
@@ -30,59 +30,59 @@ def asks_for_user_id_first(cast: Cast, target: Target) -> None:
     expect(login.password).to_have_count(0)
 
 
-@when(parsers.parse("{name} enters the email address and selects Next"))
+@when(parsers.parse("{name:w} enters the email address and selects Next"))
 def enters_email_then_next(cast: Cast, target: Target, name: str) -> None:
     login = LoginPage(cast.browser(name), target.base_url)
     login.user_id.fill(cast.person(name).person.email)
     login.next_button.click()
 
 
-@then(parsers.parse("the login screen asks for the password of {name}'s email address"))
+@then(parsers.parse("the login screen asks for the password of {name:w}'s email address"))
 def asks_for_password_of(cast: Cast, target: Target, name: str) -> None:
     login = LoginPage(cast.browser(name), target.base_url)
     expect(login.password).to_be_editable()
     expect(login.user_id).to_have_value(cast.person(name).person.email)
 
 
-@when(parsers.parse("{name} enters the password and selects Log in"))
+@when(parsers.parse("{name:w} enters the password and selects Log in"))
 def enters_password_then_log_in(cast: Cast, target: Target, name: str) -> None:
     login = LoginPage(cast.browser(name), target.base_url)
     login.password.fill(cast.person(name).person.password)
     login.log_in_button.click()
 
 
-@when(parsers.parse("{name} logs in with the email address as user ID"))
+@when(parsers.parse("{name:w} logs in with the email address as user ID"))
 def logs_in_with_email(cast: Cast, target: Target, name: str) -> None:
     person = cast.person(name).person
     LoginPage(cast.browser(name), target.base_url).open().sign_in(person.email, person.password)
 
 
-@when(parsers.parse("{name} logs in with the assigned user name"))
+@when(parsers.parse("{name:w} logs in with the assigned user name"))
 def logs_in_with_user_name(cast: Cast, target: Target, name: str) -> None:
     person = cast.person(name).person
     LoginPage(cast.browser(name), target.base_url).open().sign_in(person.username, person.password)
 
 
-@when(parsers.parse("{name} logs in with a wrong password"))
+@when(parsers.parse("{name:w} logs in with a wrong password"))
 def logs_in_with_wrong_password(cast: Cast, target: Target, name: str) -> None:
     wrong = cast.people.passphrase()
     LoginPage(cast.browser(name), target.base_url).open().sign_in(cast.user_id(name), wrong)
 
 
-@when(parsers.parse("{name} logs in with a user ID nobody has"))
+@when(parsers.parse("{name:w} logs in with a user ID nobody has"))
 def logs_in_as_nobody(cast: Cast, target: Target, name: str) -> None:
     stranger = cast.people.person()
     LoginPage(cast.browser(name), target.base_url).open().sign_in(stranger.user_id(target.profile), stranger.password)
 
 
-@when(parsers.parse("{name} logs in with the user ID and the password {name2} meant to choose"))
+@when(parsers.parse("{name:w} logs in with the user ID and the password {name2:w} meant to choose"))
 def logs_in_with_intended_password(cast: Cast, target: Target, name: str, name2: str) -> None:
     LoginPage(cast.browser(name), target.base_url).open().sign_in(
         cast.user_id(name), cast.person(name2).person.password
     )
 
 
-@then(parsers.parse("{name}'s browser shows {name}'s own name and user ID"))
+@then(parsers.parse("{name:w}'s browser shows {name:w}'s own name and user ID"))
 def shows_own_identity(cast: Cast, name: str) -> None:
     page = cast.browser(name)
     page.reload()
@@ -101,7 +101,7 @@ def links_to_help(cast: Cast, target: Target) -> None:
     expect(LoginPage(page, target.base_url).help_link()).to_be_visible()
 
 
-@when(parsers.parse("{name} follows the help link"))
+@when(parsers.parse("{name:w} follows the help link"))
 def follows_help_link(cast: Cast, target: Target, name: str) -> None:
     LoginPage(cast.browser(name), target.base_url).help_link().click()
 
@@ -112,19 +112,19 @@ def help_lists(cast: Cast, question: str) -> None:
     expect(LoginHelpPage(page).topic(re.compile(re.escape(question), re.IGNORECASE))).to_be_visible()
 
 
-@then(parsers.parse("the login screen tells {name} that the session has ended"))
+@then(parsers.parse("the login screen tells {name:w} that the session has ended"))
 def logged_out_notice(cast: Cast, target: Target, name: str) -> None:
     login = LoginPage(cast.browser(name), target.base_url)
     login.expect_shown()
     expect(login.status).to_contain_text(re.compile("logged out", re.IGNORECASE))
 
 
-@when(parsers.parse("{name} goes back in the browser"))
+@when(parsers.parse("{name:w} goes back in the browser"))
 def goes_back(cast: Cast, name: str) -> None:
     cast.browser(name).go_back()
 
 
-@then(parsers.parse("the browser shows the login screen, not {name}'s CRM"))
+@then(parsers.parse("the browser shows the login screen, not {name:w}'s CRM"))
 def shows_login_not_crm(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     LoginPage(page, target.base_url).expect_shown()
@@ -139,7 +139,7 @@ def _shows_crm_of(response, name: str) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code == 200 and name in response.text
 
 
-@when(parsers.parse("{name}'s session cookies are copied while {name} is signed in"))
+@when(parsers.parse("{name:w}'s session cookies are copied while {name:w} is signed in"))
 def copies_session_cookies(cast: Cast, target: Target, name: str) -> None:
     context = cast.browser(name).context
     cookies = context.cookies(target.base_url)
@@ -151,7 +151,7 @@ def copies_session_cookies(cast: Cast, target: Target, name: str) -> None:
     cast.person(name).saved_cookies = cookies
 
 
-@then(parsers.parse("the copied cookies no longer open {name}'s CRM, in the browser or over HTTP"))
+@then(parsers.parse("the copied cookies no longer open {name:w}'s CRM, in the browser or over HTTP"))
 def copied_cookies_refused(cast: Cast, target: Target, name: str) -> None:
     member = cast.person(name)
     cookies = member.saved_cookies
@@ -166,17 +166,17 @@ def copied_cookies_refused(cast: Cast, target: Target, name: str) -> None:
     expect(MainScreen(page).signed_in_user).to_have_count(0)
 
 
-@when(parsers.parse("{name}'s browser loses its network connection"))
+@when(parsers.parse("{name:w}'s browser loses its network connection"))
 def goes_offline(cast: Cast, name: str) -> None:
     cast.browser(name).context.set_offline(True)
 
 
-@when(parsers.parse("{name}'s browser is connected again"))
+@when(parsers.parse("{name:w}'s browser is connected again"))
 def goes_online(cast: Cast, name: str) -> None:
     cast.browser(name).context.set_offline(False)
 
 
-@then(parsers.parse("the login screen tells {name} that there is no internet connection"))
+@then(parsers.parse("the login screen tells {name:w} that there is no internet connection"))
 def says_offline(cast: Cast, target: Target, name: str) -> None:
     login = LoginPage(cast.browser(name), target.base_url)
     expect(
@@ -184,7 +184,7 @@ def says_offline(cast: Cast, target: Target, name: str) -> None:
     ).to_be_visible()
 
 
-@then(parsers.parse("the login screen no longer warns {name} about the connection"))
+@then(parsers.parse("the login screen no longer warns {name:w} about the connection"))
 def no_offline_warning(cast: Cast, target: Target, name: str) -> None:
     login = LoginPage(cast.browser(name), target.base_url)
     expect(login.refusal.filter(has_text=re.compile("not connected|no internet|offline", re.IGNORECASE))).to_have_count(
@@ -192,7 +192,7 @@ def no_offline_warning(cast: Cast, target: Target, name: str) -> None:
     )
 
 
-@when(parsers.parse("{name} tries to log in"))
+@when(parsers.parse("{name:w} tries to log in"))
 def tries_to_log_in(cast: Cast, target: Target, name: str) -> None:
     login = LoginPage(cast.browser(name), target.base_url)
     login.user_id.fill(cast.user_id(name))
@@ -202,7 +202,7 @@ def tries_to_log_in(cast: Cast, target: Target, name: str) -> None:
     submit.click()
 
 
-@then(parsers.parse("{name} is still on the login screen"))
+@then(parsers.parse("{name:w} is still on the login screen"))
 def still_on_login(cast: Cast, target: Target, name: str) -> None:
     LoginPage(cast.browser(name), target.base_url).expect_shown()
     expect(MainScreen(cast.browser(name)).signed_in_user).to_have_count(0)

@@ -11,7 +11,7 @@ from .pages.crm import MainScreen
 scenarios("related_content.feature")
 
 
-@when(parsers.parse("{name} opens the Personal settings menu"), target_fixture="menu")
+@when(parsers.parse("{name:w} opens the Personal settings menu"), target_fixture="menu")
 def opens_personal_settings(cast: Cast, name: str):  # type: ignore[no-untyped-def]
     return MainScreen(cast.browser(name)).open_personal_settings()
 

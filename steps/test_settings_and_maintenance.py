@@ -17,30 +17,30 @@ from .pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog, User
 scenarios("settings_and_maintenance.feature")
 
 
-@when(parsers.parse("{name} opens Settings and maintenance from the main menu"))
+@when(parsers.parse("{name:w} opens Settings and maintenance from the main menu"))
 def opens_from_main_menu(cast: Cast, name: str) -> None:
     menu = MainScreen(cast.browser(name)).open_main_menu()
     menu.get_by_role("menuitem", name="Settings and maintenance").click()
 
 
-@then(parsers.parse("a login screen asks {name} for a user ID and password, with OK"))
+@then(parsers.parse("a login screen asks {name:w} for a user ID and password, with OK"))
 def settings_login_shown(cast: Cast, target: Target, name: str) -> None:
     SettingsLoginPage(cast.browser(name), target.base_url).expect_shown()
 
 
-@when(parsers.parse("{name} logs in there with the user ID and password"))
+@when(parsers.parse("{name:w} logs in there with the user ID and password"))
 def logs_in_there(cast: Cast, target: Target, name: str) -> None:
     SettingsLoginPage(cast.browser(name), target.base_url).sign_in(
         cast.user_id(name), cast.person(name).person.password
     )
 
 
-@then(parsers.parse("{name} gets into Settings and maintenance"))
+@then(parsers.parse("{name:w} gets into Settings and maintenance"))
 def gets_in(cast: Cast, name: str) -> None:
     settings_opens_for(cast, name)
 
 
-@then(parsers.parse("{name} is refused at the Settings and maintenance login"))
+@then(parsers.parse("{name:w} is refused at the Settings and maintenance login"))
 def refused_at_settings_login(cast: Cast, target: Target, name: str) -> None:
     login = SettingsLoginPage(cast.browser(name), target.base_url)
     login.expect_shown()
@@ -48,27 +48,27 @@ def refused_at_settings_login(cast: Cast, target: Target, name: str) -> None:
     expect(SettingsScreen(cast.browser(name)).navigation).to_have_count(0)
 
 
-@given(parsers.parse("{name} has opened the Users screen"))
-@when(parsers.parse("{name} has opened the Users screen"))
+@given(parsers.parse("{name:w} has opened the Users screen"))
+@when(parsers.parse("{name:w} has opened the Users screen"))
 def has_opened_users(cast: Cast, name: str) -> None:
     SettingsScreen(cast.browser(name)).open_users()
     cast.person(name).addresses["Users screen"] = cast.browser(name).url
 
 
-@when(parsers.parse("{name} opens the address of {owner}'s Users screen"))
+@when(parsers.parse("{name:w} opens the address of {owner:w}'s Users screen"))
 def opens_users_address(cast: Cast, name: str, owner: str) -> None:
     cast.browser(name).goto(cast.person(owner).addresses["Users screen"])
 
 
-@then(parsers.parse("{name} is shown the Settings and maintenance login instead of the Users screen"))
-@then(parsers.parse("{name} is at the Settings and maintenance login"))
+@then(parsers.parse("{name:w} is shown the Settings and maintenance login instead of the Users screen"))
+@then(parsers.parse("{name:w} is at the Settings and maintenance login"))
 def shown_settings_login(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     SettingsLoginPage(page, target.base_url).expect_shown()
     expect(page.get_by_role("table", name="Users")).to_have_count(0)
 
 
-@then(parsers.parse("the Users screen lists {name} with {name2}'s user ID and the role {role}"))
+@then(parsers.parse("the Users screen lists {name:w} with {name2:w}'s user ID and the role {role}"))
 def users_screen_lists(cast: Cast, name: str, name2: str, role: str) -> None:
     admin = next(member for member in cast.members.values() if member.account and member.account.role == "User level 0")
     row = UsersPage(cast.browser(admin.handle)).row(cast.person(name).person.name)
@@ -77,7 +77,7 @@ def users_screen_lists(cast: Cast, name: str, name2: str, role: str) -> None:
     expect(row.get_by_role("cell", name=role, exact=True)).to_be_visible()
 
 
-@when(parsers.parse("{name} adds {new} with a user name and a password and the role {role}"))
+@when(parsers.parse("{name:w} adds {new:w} with a user name and a password and the role {role}"))
 def adds_user_with_password(cast: Cast, name: str, new: str, role: str) -> None:
     users = SettingsScreen(cast.browser(name)).open_users()
     person = cast.person(new).person
@@ -85,7 +85,7 @@ def adds_user_with_password(cast: Cast, name: str, new: str, role: str) -> None:
     expect(users.notice).to_contain_text(re.compile("added", re.IGNORECASE))
 
 
-@when(parsers.parse("{name} sends {new} the welcome email again"))
+@when(parsers.parse("{name:w} sends {new:w} the welcome email again"))
 def sends_welcome_again(cast: Cast, name: str, new: str) -> None:
     page = cast.browser(name)
     users = UsersPage(page)
@@ -95,8 +95,7 @@ def sends_welcome_again(cast: Cast, name: str, new: str) -> None:
     expect(users.notice.or_(users.problem)).to_be_visible()
 
 
-
-@then(parsers.parse("{admin}'s Users screen no longer offers to send {name} the welcome email again"))
+@then(parsers.parse("{admin:w}'s Users screen no longer offers to send {name:w} the welcome email again"))
 def no_resend_offered(cast: Cast, admin: str, name: str) -> None:
     page = cast.browser(admin)
     page.reload()
@@ -105,66 +104,65 @@ def no_resend_offered(cast: Cast, admin: str, name: str) -> None:
     assert "Send welcome email again" not in users.tasks_offered(cast.person(name).person.name)
 
 
-@then(parsers.parse("{admin} is told that too many emails were sent to {name}'s address"))
+@then(parsers.parse("{admin:w} is told that too many emails were sent to {name:w}'s address"))
 def told_too_many(cast: Cast, admin: str, name: str) -> None:
     expect(UsersPage(cast.browser(admin)).problem).to_contain_text(re.compile("too many", re.IGNORECASE))
 
 
-@then(parsers.parse("{name} has received {count:d} emails"))
+@then(parsers.parse("{name:w} has received {count:d} emails"))
 def has_received(cast: Cast, name: str, count: int) -> None:
     received = cast.mailer().messages(to=cast.person(name).person.email)
     assert len(received) == count, [message.subject for message in received]
 
 
-@given(parsers.parse("the mail server will refuse the next email to {name}"))
+@given(parsers.parse("the mail server will refuse the next email to {name:w}"))
 def mail_server_refuses(cast: Cast, name: str) -> None:
     cast.mailer().fail_next("rcpt", 550, "5.1.1 Mailbox unavailable", recipient=cast.person(name).person.email)
 
 
-@then(parsers.parse("{admin} is told that the activation email could not be sent"))
+@then(parsers.parse("{admin:w} is told that the activation email could not be sent"))
 def told_not_sent(cast: Cast, admin: str) -> None:
     expect(UsersPage(cast.browser(admin)).problem).to_contain_text(re.compile("could not be sent", re.IGNORECASE))
 
 
-@then(parsers.parse("{admin}'s Users screen lists {name} as waiting for activation"))
+@then(parsers.parse("{admin:w}'s Users screen lists {name:w} as waiting for activation"))
 def listed_waiting(cast: Cast, admin: str, name: str) -> None:
     row = UsersPage(cast.browser(admin)).row(cast.person(name).person.name)
     expect(row).to_contain_text(re.compile("waiting for activation|invited|not activated", re.IGNORECASE))
 
 
-@then(parsers.parse("{name} is shown the amendment to the Terms of Service"))
-@then(parsers.parse("{name} is still shown the amendment to the Terms of Service"))
+@then(parsers.parse("{name:w} is shown the amendment to the Terms of Service"))
+@then(parsers.parse("{name:w} is still shown the amendment to the Terms of Service"))
 def shown_terms(cast: Cast, name: str) -> None:
     page = cast.browser(name)
     expect(TermsDialog(page).dialog).to_be_visible()
     expect(SettingsScreen(page).navigation).to_have_count(0)
 
 
-@when(parsers.parse("{name} selects Accept and OK"))
+@when(parsers.parse("{name:w} selects Accept and OK"))
 def accepts_terms(cast: Cast, name: str) -> None:
     TermsDialog(cast.browser(name)).accept()
 
 
-@when(parsers.parse("{name} selects OK without Accept"))
+@when(parsers.parse("{name:w} selects OK without Accept"))
 def ok_without_accept(cast: Cast, name: str) -> None:
     TermsDialog(cast.browser(name)).ok()
 
 
-@when(parsers.parse("{name} cancels the amendment"))
+@when(parsers.parse("{name:w} cancels the amendment"))
 def cancels_terms(cast: Cast, name: str) -> None:
     TermsDialog(cast.browser(name)).cancel()
 
 
-@when(parsers.parse("{name} logs out of Settings and maintenance"))
+@when(parsers.parse("{name:w} logs out of Settings and maintenance"))
 def logs_out_of_settings(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     page.get_by_role("button", name="Log out").click()
     SettingsLoginPage(page, target.base_url).expect_shown()
 
 
-@then(parsers.parse("Settings and maintenance opens for {name} without the amendment"))
+@then(parsers.parse("Settings and maintenance opens for {name:w} without the amendment"))
 def opens_without_terms(cast: Cast, name: str) -> None:
     page = cast.browser(name)
     SettingsScreen(page).expect_shown()
     expect(TermsDialog(page).dialog).to_have_count(0)
-

@@ -17,6 +17,7 @@ class Misbehaviour(enum.StrEnum):
     # Authorization endpoint
     ACCESS_DENIED = "access_denied"  # answers error=access_denied instead of a sign-in
     WRONG_STATE = "wrong_state"  # sends the code back with a state the client never sent
+    HOLD_ANSWER = "hold_answer"  # shows the answer as a link instead of redirecting, for a test to take
     # Token endpoint: refusal
     INVALID_GRANT = "invalid_grant"
     # Token endpoint: id_token claims
@@ -38,7 +39,7 @@ class Misbehaviour(enum.StrEnum):
 
 
 AUTHORIZE_REFUSALS = frozenset({Misbehaviour.ACCESS_DENIED})
-AUTHORIZE_ANSWERS = frozenset({Misbehaviour.WRONG_STATE})
+AUTHORIZE_ANSWERS = frozenset({Misbehaviour.WRONG_STATE, Misbehaviour.HOLD_ANSWER})
 SIGNATURE_FORGERIES = frozenset(
     {
         Misbehaviour.BAD_SIGNATURE,

@@ -138,6 +138,8 @@ class OpenIDProvider:
             self.flows.finish(flow)
             return self.refuse(flow.request.target, OAuthError(Problem.ACCESS_DENIED))
         browser = self.browser_session(request)
+        if form.get("step") == "password" and form.get("action") == "another":
+            return self._show(flow, AskIdentifier(""), browser)
         match form.get("step"):
             case "identifier":
                 return self._identifier_step(flow, form, browser)
@@ -281,8 +283,12 @@ class OpenIDProvider:
         self.grants.add_code(code)
         params = {"code": code.value, **self.flavour.code_reply_extras(request, user, browser.position(email))}
         target = request.target
-        if self.misbehaviours.take(AUTHORIZE_ANSWERS) is Misbehaviour.WRONG_STATE:
-            target = replace(target, state=random_token(16))
+        match self.misbehaviours.take(AUTHORIZE_ANSWERS):
+            case Misbehaviour.WRONG_STATE:
+                target = replace(target, state=random_token(16))
+            case Misbehaviour.HOLD_ANSWER:
+                values = {**params, **({"state": target.state} if target.state is not None else {})}
+                return render_page("held_answer.html", answer_url=with_query(target.redirect_uri, values))
         return self._reply(target, params)
 
     def _reply(self, target: ReplyTarget, params: dict[str, str]) -> Response:

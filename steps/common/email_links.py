@@ -21,18 +21,18 @@ LINK_VERDICTS = {
 }
 
 
-@then(parsers.parse('an email with an "{anchor}" link arrives for {name}'))
+@then(parsers.parse('an email with an "{anchor}" link arrives for {name:w}'))
 def email_with_link_arrives(cast: Cast, anchor: str, name: str) -> None:
     cast.email(name, subject="").link(anchor)
 
 
-@when(parsers.parse('{name} follows the "{anchor}" link in the email'))
-@when(parsers.parse('{name} follows the "{anchor}" link in the email again'))
+@when(parsers.parse('{name:w} follows the "{anchor}" link in the email'))
+@when(parsers.parse('{name:w} follows the "{anchor}" link in the email again'))
 def follows_email_link(cast: Cast, name: str, anchor: str) -> None:
     cast.browser(name).goto(cast.last_email(name).link(anchor))
 
 
-@when(parsers.parse('{name} opens the "{anchor}" link of the first email'))
+@when(parsers.parse('{name:w} opens the "{anchor}" link of the first email'))
 def opens_first_email_link(cast: Cast, name: str, anchor: str) -> None:
     cast.browser(name).goto(cast.person(name).emails[0].link(anchor))
 
@@ -42,19 +42,19 @@ def opens_changed_link(cast: Cast, name: str, anchor: str, changed: str) -> None
     cast.browser(name).goto(tamper(cast.last_email(name).link(anchor), changed))
 
 
-@then(parsers.parse("{name} is told that the link {verdict}"))
+@then(parsers.parse("{name:w} is told that the link {verdict}"))
 def told_link_refused(cast: Cast, name: str, verdict: str) -> None:
     expect(LinkRefusedPage(cast.browser(name)).heading).to_have_text(LINK_VERDICTS[verdict])
 
 
-@then(parsers.parse("{name} is offered a way to contact support"))
+@then(parsers.parse("{name:w} is offered a way to contact support"))
 def offered_support(cast: Cast, name: str) -> None:
     link = LinkRefusedPage(cast.browser(name)).support_link
     expect(link).to_be_visible()
     expect(link).to_have_attribute("href", re.compile(r".+"))
 
 
-@then(parsers.parse("{name} can go back to the login screen"))
+@then(parsers.parse("{name:w} can go back to the login screen"))
 def can_go_back_to_login(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     page.get_by_role("link", name=re.compile(r"back to log ?in", re.IGNORECASE)).click()

@@ -11,8 +11,8 @@ from ..cast import Cast
 from ..pages.activation import CreatePasswordPage
 
 
-@then(parsers.parse("{name} is asked to create a password for {name2}'s own user ID"))
-@then(parsers.parse("{name} is asked to choose a new password for {name2}'s own user ID"))
+@then(parsers.parse("{name:w} is asked to create a password for {name2:w}'s own user ID"))
+@then(parsers.parse("{name:w} is asked to choose a new password for {name2:w}'s own user ID"))
 def asked_to_create_password(cast: Cast, name: str, name2: str) -> None:
     page = CreatePasswordPage(cast.browser(name))
     page.expect_shown()
@@ -20,7 +20,7 @@ def asked_to_create_password(cast: Cast, name: str, name2: str) -> None:
     expect(page.user_id).not_to_be_editable()
 
 
-@when(parsers.parse("{name} creates the password and confirms it"))
+@when(parsers.parse("{name:w} creates the password and confirms it"))
 def creates_password(cast: Cast, name: str) -> None:
     page = CreatePasswordPage(cast.browser(name))
     page.expect_shown()

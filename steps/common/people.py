@@ -7,32 +7,32 @@ from pytest_bdd import given, parsers
 from ..cast import Cast
 
 
-@given(parsers.parse("{name} is an active user"))
+@given(parsers.parse("{name:w} is an active user"))
 def active_user(cast: Cast, name: str) -> None:
     cast.provision(name, state="active")
 
 
-@given(parsers.parse("{name} is an active user with the role {role}"))
+@given(parsers.parse("{name:w} is an active user with the role {role}"))
 def active_user_with_role(cast: Cast, name: str, role: str) -> None:
     cast.provision(name, state="active", role=role)
 
 
-@given(parsers.parse("{name} is an administrator"))
+@given(parsers.parse("{name:w} is an administrator"))
 def administrator(cast: Cast, name: str) -> None:
     cast.provision(name, state="active", role="User level 0")
 
 
-@given(parsers.parse("{name} has been added as a user but has not activated the account"))
+@given(parsers.parse("{name:w} has been added as a user but has not activated the account"))
 def invited_user(cast: Cast, name: str) -> None:
     cast.provision(name, state="invited")
 
 
-@given(parsers.parse("{name} is a user whose account is disabled"))
+@given(parsers.parse("{name:w} is a user whose account is disabled"))
 def disabled_user(cast: Cast, name: str) -> None:
     cast.provision(name, state="disabled")
 
 
-@given(parsers.parse("{name} has been sent an activation email"))
+@given(parsers.parse("{name:w} has been sent an activation email"))
 def sent_activation_email(cast: Cast, name: str) -> None:
     cast.expect_mail(name)
     cast.provision(name, state="invited", send_activation_email=True)

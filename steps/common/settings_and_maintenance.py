@@ -11,20 +11,20 @@ from ..cast import Cast
 from ..pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog
 
 
-@when(parsers.parse("{name} logs in to Settings and maintenance"))
+@when(parsers.parse("{name:w} logs in to Settings and maintenance"))
 def logs_in_to_settings(cast: Cast, target: Target, name: str) -> None:
     SettingsLoginPage(cast.browser(name), target.base_url).open().sign_in(
         cast.user_id(name), cast.person(name).person.password
     )
 
 
-@given(parsers.parse("{name} is logged in to Settings and maintenance"))
+@given(parsers.parse("{name:w} is logged in to Settings and maintenance"))
 def is_logged_in_to_settings(cast: Cast, target: Target, name: str) -> None:
     logs_in_to_settings(cast, target, name)
     settings_opens_for(cast, name)
 
 
-@then(parsers.parse("Settings and maintenance opens for {name}"))
+@then(parsers.parse("Settings and maintenance opens for {name:w}"))
 def settings_opens_for(cast: Cast, name: str) -> None:
     """Inside, after accepting the onsite Terms of Service amendment where it is asked for."""
     page = cast.browser(name)
@@ -35,7 +35,7 @@ def settings_opens_for(cast: Cast, name: str) -> None:
     screen.expect_shown()
 
 
-@when(parsers.parse("{name} adds {new} as a user with the role {role}"))
+@when(parsers.parse("{name:w} adds {new:w} as a user with the role {role}"))
 def adds_user(cast: Cast, target: Target, name: str, new: str, role: str) -> None:
     users = SettingsScreen(cast.browser(name)).open_users()
     person = cast.person(new).person

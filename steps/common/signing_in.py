@@ -14,14 +14,12 @@ from ..pages.login import LoginPage
 REVEALING_WORDS = ("password is wrong", "unknown", "not found", "disabled", "not activated", "inactive")
 
 
-@when(parsers.parse("{name} logs in with the user ID and password"))
+@when(parsers.parse("{name:w} logs in with the user ID and password"))
 def logs_in(cast: Cast, target: Target, name: str) -> None:
-    LoginPage(cast.browser(name), target.base_url).open().sign_in(
-        cast.user_id(name), cast.person(name).person.password
-    )
+    LoginPage(cast.browser(name), target.base_url).open().sign_in(cast.user_id(name), cast.person(name).person.password)
 
 
-@given(parsers.parse("{name} is logged in to the CRM"))
+@given(parsers.parse("{name:w} is logged in to the CRM"))
 def is_logged_in(cast: Cast, target: Target, name: str) -> None:
     """Signed in; a person the scenario has not introduced yet is made an active user first."""
     if cast.person(name).account is None:
@@ -30,17 +28,19 @@ def is_logged_in(cast: Cast, target: Target, name: str) -> None:
     MainScreen(cast.browser(name)).expect_open_for(cast.person(name).person.name)
 
 
-@when(parsers.parse("{name} selects Log out in the Personal settings menu"))
+@when(parsers.parse("{name:w} selects Log out in the Personal settings menu"))
 def logs_out(cast: Cast, name: str) -> None:
+    member = cast.person(name)
     MainScreen(cast.browser(name)).log_out()
+    member.visit_mark = len(member.visits)
 
 
-@then(parsers.parse("the CRM main screen opens for {name}"))
+@then(parsers.parse("the CRM main screen opens for {name:w}"))
 def main_screen_for(cast: Cast, name: str) -> None:
     MainScreen(cast.browser(name)).expect_open_for(cast.person(name).person.name)
 
 
-@then(parsers.parse("{name} is refused with the generic login message"))
+@then(parsers.parse("{name:w} is refused with the generic login message"))
 def refused_generically(cast: Cast, target: Target, name: str) -> None:
     login = LoginPage(cast.browser(name), target.base_url)
     login.expect_shown()
@@ -50,7 +50,7 @@ def refused_generically(cast: Cast, target: Target, name: str) -> None:
         assert revealing_word not in text, f"the refusal reveals why: {text!r}"
 
 
-@then(parsers.parse("{name} is not signed in"))
+@then(parsers.parse("{name:w} is not signed in"))
 def not_signed_in(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     page.goto(target.url("/crm"))

@@ -38,7 +38,7 @@ def test_microsoft_pages_and_tokens(ms_party: Party, ms_visitor: Browser) -> Non
     assert ms_party.email in page.response.text
     assert page.textbox_labels == ["Password"]
     assert page.form.textboxes["Password"][1] == "password"
-    assert page.button_texts == ["Sign in"]
+    assert page.button_texts == ["Sign in", "Use another account", "Cancel"]
 
     page = parse_page(ms_visitor.press(page, "Sign in", {"Password": ms_party.password}))
     assert page.heading == "Stay signed in?"
@@ -91,7 +91,7 @@ def test_google_pages_and_tokens(google_party: Party, google_visitor: Browser) -
     assert page.heading == "Welcome"
     assert google_party.email in page.response.text
     assert page.textbox_labels == ["Enter your password"]
-    assert page.button_texts == ["Next"]
+    assert page.button_texts == ["Next", "Use another account", "Cancel"]
 
     params = redirect_params(google_visitor.press(page, "Next", {"Enter your password": google_party.password}))
     assert params["state"] == google_party.state

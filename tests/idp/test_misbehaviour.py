@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import time
 
+import httpx
 import pytest
 from joserfc import jwt
 from joserfc.errors import BadSignatureError
@@ -49,6 +50,18 @@ def test_wrong_state_sends_back_a_state_the_client_never_sent(party: Party, visi
     assert params["state"] != party.state
     assert "code" in params
     assert redirect_params(start_authorization(visitor, party))["state"] == party.state
+
+
+def test_hold_answer_shows_the_answer_as_a_link_instead_of_redirecting(party: Party, visitor: Browser) -> None:
+    sign_in(visitor, party)  # a provider session, so the next authorization answers at once
+    party.provider.control.misbehave(Misbehaviour.HOLD_ANSWER)
+    response = start_authorization(visitor, party)
+    assert response.status_code == 200 and "Answer held" in response.text
+    href = response.text.split('id="answer" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    answer = dict(httpx.URL(href).params)
+    assert href.startswith(party.redirect_uri)
+    assert answer["state"] == party.state and answer["code"]
+    assert redeem(party, answer["code"]).status_code == 200
 
 
 def test_invalid_grant_refuses_a_good_code(party: Party, visitor: Browser) -> None:

@@ -115,3 +115,10 @@ def test_microsoft_logout_accepts_a_form_post(ms_party: Party, ms_visitor: Brows
     )
     assert response.headers["location"] == "http://crm.test:8000/signed-out"
     assert redirect_params(start_authorization(ms_visitor, ms_party, prompt="none"))["error"] == "login_required"
+
+
+def test_use_another_account_on_the_password_page_asks_for_an_email_again(party: Party, visitor: Browser) -> None:
+    page = parse_page(start_authorization(visitor, party, login_hint=party.email))
+    assert page.heading in ("Enter password", "Welcome") and party.email in page.response.text
+    page = parse_page(visitor.press(page, "Use another account"))
+    assert page.textbox_labels == [("Email, phone, or Skype" if party.is_microsoft else "Email or phone")]
