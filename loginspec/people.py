@@ -64,9 +64,16 @@ class PersonFactory:
             last_name=last,
             email=f"{_ascii_slug(first)}.{_ascii_slug(last)}.{suffix}@{domain}",
             username=f"{_ascii_slug(first)[:1]}{_ascii_slug(last)}{suffix}",
-            password=self.passphrase(),
+            password=self.passphrase(avoid=(first, last)),
         )
 
-    def passphrase(self) -> str:
-        words = self._faker.words(nb=_PASSPHRASE_WORDS, unique=True)
+    def passphrase(self, avoid: tuple[str, ...] = ()) -> str:
+        """Unrelated words and a number; none of them built on the `avoid` words (a person's names),
+        which password policies rightly refuse."""
+        avoided = {_ascii_slug(word) for word in avoid if len(word) >= 3}
+        words: list[str] = []
+        while len(words) < _PASSPHRASE_WORDS:
+            word = self._faker.word()
+            if word not in words and not any(name in word or word in name for name in avoided):
+                words.append(word)
         return " ".join(words) + f" {secrets.randbelow(90) + 10}"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Playwright
+from pytest_bdd.reporting import test_report_context_registry
 
 from . import catalogue
 from .browsers import BrowserNotFound, find_chromium, launch_arguments
@@ -126,6 +127,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.user_properties.append(("profile", callspec.params["profile"]))
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """Carry pytest-bdd's scenario and step results on the report itself.
+
+    pytest-bdd 9 keeps them in a registry beside the report, which xdist does not send
+    from its workers; as an attribute they travel with the report.
+    """
+    report: pytest.TestReport = yield
+    context = test_report_context_registry.get(report)
+    if context is not None:
+        report.scenario = context.scenario  # type: ignore[attr-defined]
+    return report
+
+
 # Fixtures
 
 
@@ -164,7 +179,11 @@ def browser_type_launch_args(
     browser_type_launch_args: dict[str, Any], playwright: Playwright, target_set: TargetSet, pytestconfig: pytest.Config
 ) -> dict[str, Any]:
     try:
-        executable = find_chromium(pytestconfig.getoption("chromium"), playwright.chromium.executable_path)
+        executable = find_chromium(
+            pytestconfig.getoption("chromium"),
+            playwright.chromium.executable_path,
+            headless=browser_type_launch_args.get("headless", True),
+        )
     except BrowserNotFound as error:
         raise pytest.UsageError(str(error)) from error
     arguments = {**browser_type_launch_args, "args": launch_arguments(target_set.host_resolver_rules)}
