@@ -7,4 +7,5 @@ pytest_plugins = [
     "steps.common.settings_and_maintenance",
     "steps.common.email_links",
     "steps.common.passwords",
+    "steps.common.single_sign_on",
 ]

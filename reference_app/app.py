@@ -24,7 +24,7 @@ from .mail import Mailer
 from .middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from .oidc import OidcClient
 from .passwords import PasswordHasher
-from .routes import activation, control, crm, help, login, service, settings_and_maintenance, sso
+from .routes import activation, control, crm, help, login, password_reset, service, settings_and_maintenance, sso
 from .settings import Settings
 from .web import redirect, render
 
@@ -58,6 +58,7 @@ def create_app(settings: Settings) -> Starlette:
         *login.routes,
         *help.routes,
         *activation.routes,
+        *password_reset.routes,
         *sso.routes,
         *service.routes,
         *settings_and_maintenance.routes,

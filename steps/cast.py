@@ -27,6 +27,7 @@ class Member:
     browsers: dict[str, Page] = field(default_factory=dict)
     saved_cookies: list[dict] = field(default_factory=list)
     attempted_password: str | None = None
+    old_password: str | None = None
     addresses: dict[str, str] = field(default_factory=dict)
     visits: list[tuple[str, int]] = field(default_factory=list)
     """Every page response (URL, status) the member's browsers received, redirects included."""

@@ -12,21 +12,11 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from loginspec.targets import IdentityProvider, Target
 
 from .cast import Cast, Member
-from .common.email_links import follows_email_link
-from .common.signing_in import logs_out, main_screen_for
-from .pages.activation import SingleSignOnActivationPage
+from .common.single_sign_on import provider_of
 from .pages.login import LoginPage
-from .pages.providers import sign_in_page
 from .pages.sso import SingleSignOnFailedPage
 
 scenarios("sso.feature")
-
-PROVIDERS = {"Microsoft 365": "microsoft", "Google Workspace": "google"}
-
-
-def provider_of(target: Target, provider: str) -> IdentityProvider:
-    return target.identity_providers[PROVIDERS[provider]]
-
 
 def is_answer_to_crm(target: Target, url: str) -> bool:
     """The provider's redirect back to the CRM: a CRM URL carrying an authorization code or error."""
@@ -39,103 +29,7 @@ def visits_to(member: Member, base_url: str, since: int = 0) -> list[tuple[str, 
     return [(url, status) for url, status in member.visits[since:] if url.startswith(base_url)]
 
 
-# A company, its provider and its people
-
-
-@given(parsers.parse("Acme is a company that signs in with {provider}"))
-def company_with_provider(cast: Cast, target: Target, provider: str) -> None:
-    kind = PROVIDERS[provider]
-    domain, name = cast.people.email_domain(), cast.people.company_name()
-    tenant = (
-        provider_of(target, provider).control.add_tenant(name=name, domain=domain) if kind == "microsoft" else domain
-    )
-    cast.company = target.provisioner.create_company(name, email_domain=domain, sso_provider=kind, sso_tenant=tenant)
-
-
-@given(parsers.parse("{name:w} has a {provider} account at Acme"))
-def provider_account(cast: Cast, target: Target, name: str, provider: str) -> None:
-    assert cast.company and cast.company.sso_tenant
-    person = cast.person(name).person
-    realm = (
-        {"tenant": cast.company.sso_tenant}
-        if PROVIDERS[provider] == "microsoft"
-        else {"domain": cast.company.sso_tenant}
-    )
-    provider_of(target, provider).control.add_user(person.email, person.password, person.name, **realm)
-
-
-@given(parsers.parse("{name:w} has a {provider} account at Acme and has been sent an activation email"))
-def provider_account_and_invitation(cast: Cast, target: Target, name: str, provider: str) -> None:
-    provider_account(cast, target, name, provider)
-    cast.expect_mail(name)
-    cast.provision(name, state="invited", send_activation_email=True)
-    cast.email(name, subject="")
-
-
-@given(parsers.parse("{name:w} is a single sign-on user of a company that signs in with {provider}"))
-def single_sign_on_user(cast: Cast, target: Target, name: str, provider: str) -> None:
-    company_with_provider(cast, target, provider)
-    provider_account_and_invitation(cast, target, name, provider)
-    follows_email_link(cast, name, "Activate now")
-    enters_email_and_continues(cast, name)
-    signs_in_at(cast, target, name, provider)
-    main_screen_for(cast, name)
-
-
-# Activation through the provider
-
-
-@then(parsers.parse("{name:w} is asked for the email address and not for a new password"))
-def asked_for_email_not_password(cast: Cast, name: str) -> None:
-    page = cast.browser(name)
-    SingleSignOnActivationPage(page).expect_shown()
-    expect(page.get_by_label("Password", exact=True)).to_have_count(0)
-    expect(page.get_by_label("Confirm Password", exact=True)).to_have_count(0)
-
-
-@when(parsers.parse("{name:w} enters the email address and continues"))
-def enters_email_and_continues(cast: Cast, name: str) -> None:
-    SingleSignOnActivationPage(cast.browser(name)).continue_with(cast.person(name).person.email)
-
-
-@then(parsers.parse("the {provider} sign-in page asks {name:w} to sign in"))
-def provider_asks_to_sign_in(cast: Cast, target: Target, provider: str, name: str) -> None:
-    page = cast.browser(name)
-    sign_in_page(PROVIDERS[provider], page).expect_asks_for_credentials()
-    assert page.url.startswith(provider_of(target, provider).base_url), page.url
-
-
-@then(parsers.parse("the {provider} sign-in page asks {name:w} for the password"))
-def provider_asks_for_password(cast: Cast, target: Target, provider: str, name: str) -> None:
-    page = cast.browser(name)
-    sign_in_page(PROVIDERS[provider], page).expect_asks_for_password()
-    assert page.url.startswith(provider_of(target, provider).base_url), page.url
-
-
-@when(parsers.parse("{name:w} signs in at {provider} as {other:w}"))
-def signs_in_as_other(cast: Cast, name: str, provider: str, other: str) -> None:
-    someone_else = cast.person(other).person
-    sign_in_page(PROVIDERS[provider], cast.browser(name)).sign_in(someone_else.email, someone_else.password)
-
-
-@when(parsers.parse("{name:w} signs in at {provider}"))
-def signs_in_at(cast: Cast, target: Target, name: str, provider: str) -> None:
-    person = cast.person(name).person
-    sign_in_page(PROVIDERS[provider], cast.browser(name)).sign_in(person.email, person.password)
-
-
-@when(parsers.parse("{name:w} cancels at {provider}"))
-def cancels_at(cast: Cast, name: str, provider: str) -> None:
-    sign_in_page(PROVIDERS[provider], cast.browser(name)).cancel()
-
-
 # Signing in again
-
-
-@given(parsers.parse("{name:w} has logged out of the CRM"))
-def has_logged_out(cast: Cast, target: Target, name: str) -> None:
-    logs_out(cast, name)
-    LoginPage(cast.browser(name), target.base_url).expect_shown()
 
 
 @given(parsers.parse("{name:w}'s {provider} session has ended"))

@@ -120,6 +120,7 @@ async def create_password(request: Request) -> Response:
         accounts.set_password(db, user.id, password_hash, now)
         accounts.activate(db, user.id, now)
         tokens.revoke(db, user.id, "activation", now)
+        tokens.revoke(db, user.id, "reset", now)
     response = redirect("/crm")
     links.forget(response, context.settings, "activation")
     auth.start_session(context, request, response, user.id, "crm")

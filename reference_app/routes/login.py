@@ -53,7 +53,11 @@ async def login_page(request: Request) -> Response:
     return_to = safe_return_path(request.query_params.get("next"))
     if auth.signed_in(request, "crm"):
         return redirect(return_to)
-    notice = "You have logged out." if request.query_params.get("signed_out") else None
+    notice = None
+    if request.query_params.get("signed_out"):
+        notice = "You have logged out."
+    elif request.query_params.get("password_changed"):
+        notice = "Your password has been changed. Log in with your new password."
     return _login_page(request, step=_first_step(context), return_to=return_to, notice=notice)
 
 

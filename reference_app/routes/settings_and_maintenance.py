@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import accounts, auth, onboarding, passwords, sessions, terms
+from .. import accounts, auth, onboarding, passwords, sessions, terms, tokens
 from ..context import AppContext, context_of
 from ..forms import Form, InvalidInput, read_form
 from ..web import redirect, render
@@ -304,6 +304,7 @@ async def set_user_password(request: Request) -> Response:
     with context.database.transaction() as db:
         accounts.set_password(db, user.id, password_hash, now)
         accounts.activate(db, user.id, now)
+        tokens.revoke(db, user.id, "reset", now)
         sessions.delete_all_for_user(db, user.id)
     return redirect("/settings/users", done="updated")
 

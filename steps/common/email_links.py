@@ -22,6 +22,7 @@ LINK_VERDICTS = {
 
 
 @then(parsers.parse('an email with an "{anchor}" link arrives for {name:w}'))
+@then(parsers.parse('an email with a "{anchor}" link arrives for {name:w}'))
 def email_with_link_arrives(cast: Cast, anchor: str, name: str) -> None:
     cast.email(name, subject="").link(anchor)
 

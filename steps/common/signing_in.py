@@ -56,3 +56,9 @@ def not_signed_in(cast: Cast, target: Target, name: str) -> None:
     page.goto(target.url("/crm"))
     LoginPage(page, target.base_url).expect_shown()
     expect(MainScreen(page).signed_in_user).to_have_count(0)
+
+
+@given(parsers.parse("{name:w} has logged out of the CRM"))
+def has_logged_out(cast: Cast, target: Target, name: str) -> None:
+    logs_out(cast, name)
+    LoginPage(cast.browser(name), target.base_url).expect_shown()

@@ -1,0 +1,129 @@
+Feature: Forgot your password?
+  Online, the login screen's Forgot your password? link asks for the email address
+  and Reset Password sends an email that lets the user choose a new password. Onsite
+  there is no self-service: the CRM administrator sets a new password in the Users
+  screen. Either way, a new password ends the user's other sessions.
+
+  @online @PWD-1 @PWD-2
+  Scenario: Online, a forgotten password is replaced through an emailed link
+    Given Ann is an active user
+    When Ann asks to reset the password from the login screen
+    Then Ann is told to look for an email
+    And an email with a "Reset password" link arrives for Ann
+    When Ann follows the "Reset password" link in the email
+    Then Ann is asked to choose a new password for Ann's own user ID
+    When Ann chooses a new password and confirms it
+    Then the login screen tells Ann that the password has changed
+    When Ann logs in with the user ID and password
+    Then the CRM main screen opens for Ann
+    And Ann's old password no longer works
+
+  @online @PWD-2 @SEC-3
+  Scenario Outline: The new password follows the same rules as at activation
+    Given Ann is an active user
+    And Ann has asked to reset the password
+    When Ann follows the "Reset password" link in the email
+    And Ann tries to create the password <password>
+    Then the password is refused because "<reason>"
+
+    Examples:
+      | password            | reason                |
+      | "short1"            | at least 8 characters |
+      | "password1"         | too weak              |
+      | Ann's email address | email address         |
+
+  @online @PWD-3
+  Scenario: The answer is the same for an address nobody has, and no email goes to it
+    Given Ann is an active user
+    When Zed asks to reset the password of an address nobody has
+    And Ann asks to reset the password from the login screen
+    Then Zed and Ann are told the same thing
+    And an email with a "Reset password" link arrives for Ann
+    And no email went to Zed's address
+
+  @online @PWD-4 @SEC-13
+  Scenario: A reset link works only once
+    Given Ann is an active user
+    And Ann has asked to reset the password
+    When Ann follows the "Reset password" link in the email
+    And Ann chooses a new password and confirms it
+    And Ann follows the "Reset password" link in the email again
+    Then Ann is told that the link has already been used
+
+  @online @PWD-4
+  Scenario: A reset link expires after an hour
+    Given Ann is an active user
+    And Ann has asked to reset the password
+    When 1 hours and 1 minutes pass
+    And Ann follows the "Reset password" link in the email
+    Then Ann is told that the link has expired
+
+  @online @PWD-4
+  Scenario Outline: A tampered reset link is refused
+    Given Ann is an active user
+    And Ann has asked to reset the password
+    When Ann opens the "Reset password" link <changed>
+    Then Ann is told that the link is not valid
+
+    Examples:
+      | changed                      |
+      | with one character changed   |
+      | with a token nobody was sent |
+
+  @online @PWD-4 @SEC-13
+  Scenario: A newer reset email makes the older link useless
+    Given Ann is an active user
+    And Ann has asked to reset the password
+    And Ann has asked to reset the password
+    When Ann opens the "Reset password" link of the first email
+    Then Ann is told that the link has already been used
+    When Ann follows the "Reset password" link in the email
+    Then Ann is asked to choose a new password for Ann's own user ID
+
+  @online @SEC-16
+  Scenario: Asking for a reset changes nothing until the link is used
+    Given Ann is an active user
+    And Ann has asked to reset the password
+    When Ann logs in with the user ID and password
+    Then the CRM main screen opens for Ann
+
+  @onsite @PWD-5
+  Scenario: Onsite, the user asks the administrator, who sets a new password in the Users screen
+    Given Ann is an active user
+    And Ada is an administrator
+    When Ann selects Forgot your password? on the login screen
+    Then Ann is told to contact the CRM administrator
+    And Ann is not offered an email reset
+    When Ada sets a new password for Ann in the Users screen
+    And Ann logs in with the user ID and the new password from Ada
+    Then the CRM main screen opens for Ann
+    And Ann's old password no longer works
+
+  @online @PWD-6 @SEC-17
+  Scenario: Online, a reset ends the user's other sessions and is confirmed by email
+    Given Ann is logged in to the CRM
+    And Ann has asked to reset the password
+    When Ann follows the "Reset password" link in the email in a second browser
+    And Ann chooses a new password and confirms it in the second browser
+    Then Ann's first browser is no longer signed in
+    And an email arrives for Ann saying the password was changed
+
+  @onsite @PWD-6
+  Scenario: Onsite, a password set by the administrator ends the user's sessions
+    Given Ann is logged in to the CRM
+    And Ada is an administrator
+    When Ada sets a new password for Ann in the Users screen
+    Then Ann's first browser is no longer signed in
+
+  @online @SSO-7
+  Scenario Outline: A single sign-on user asking for a reset is sent to <provider> and the company's IT
+    Given Ann is a single sign-on user of a company that signs in with <provider>
+    And Ann has logged out of the CRM
+    When Ann asks to reset the password from the login screen
+    Then an email arrives for Ann saying the password is managed by <provider>
+    And the email has no link to reset a CRM password
+
+    Examples:
+      | provider         |
+      | Microsoft 365    |
+      | Google Workspace |

@@ -1,0 +1,115 @@
+"""Forgot your password?: self-service reset by email online, the administrator onsite."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import accounts, links, passwords, recovery, sessions, tokens
+from ..context import AppContext, context_of
+from ..forms import InvalidInput, read_form
+from ..web import redirect, render
+from .activation import link_problem_page, no_referrer
+
+
+async def forgot_page(request: Request) -> Response:
+    template = "password/forgot.html" if context_of(request).settings.profile == "online" else "password/ask_admin.html"
+    return render(request, template)
+
+
+async def request_reset(request: Request) -> Response:
+    context = context_of(request)
+    form = await read_form(request)
+    if context.settings.profile != "online":
+        return render(request, "password/ask_admin.html", status_code=404)
+    email = form.text("email", "Email address", max_length=254)
+    if email.count("@") != 1:
+        raise InvalidInput("Enter your email address, such as name@example.com.")
+    await recovery.send_reset_email(context, email.lower())
+    return render(request, "password/reset_requested.html", email=email)
+
+
+def _pending_user(context: AppContext, token: str | None) -> tuple[str, accounts.User] | tokens.TokenProblem:
+    if not token:
+        return tokens.TokenProblem.UNKNOWN
+    with context.database.transaction() as db:
+        check = tokens.check(db, token, "reset", context.clock.now())
+        if check.problem is not None:
+            return check.problem
+        user = accounts.get_user(db, check.user_id or 0)
+    if user is None or not user.may_sign_in:
+        return tokens.TokenProblem.USED
+    return check.token_hash, user
+
+
+async def landing(request: Request) -> Response:
+    context = context_of(request)
+    token = request.path_params["token"]
+    pending = _pending_user(context, token)
+    if isinstance(pending, tokens.TokenProblem):
+        return link_problem_page(request, pending, "reset")
+    response = redirect("/password/reset")
+    links.remember(response, context.settings, "reset", token)
+    return no_referrer(response)
+
+
+def _reset_page(request: Request, user: accounts.User, status_code: int = 200, **values: object) -> Response:
+    return no_referrer(
+        render(
+            request,
+            "password/reset.html",
+            status_code=status_code,
+            user=user,
+            user_id=user.login_id(context_of(request).settings.profile),
+            form_action="/password/reset",
+            submit_label="Save New Password",
+            **values,
+        )
+    )
+
+
+async def reset_page(request: Request) -> Response:
+    context = context_of(request)
+    pending = _pending_user(context, links.remembered(request, context.settings, "reset"))
+    if isinstance(pending, tokens.TokenProblem):
+        return link_problem_page(request, pending, "reset")
+    return _reset_page(request, pending[1])
+
+
+async def reset_password(request: Request) -> Response:
+    """The new password follows the activation policy; on success every session of the user ends."""
+    context = context_of(request)
+    form = await read_form(request)
+    pending = _pending_user(context, links.remembered(request, context.settings, "reset"))
+    if isinstance(pending, tokens.TokenProblem):
+        return link_problem_page(request, pending, "reset")
+    token_hash, user = pending
+    password = form.password("password")
+    confirmation = form.password("confirm_password", "Confirm Password")
+    words = passwords.context_words_for(user.email, user.name, user.username, context.settings.product_name)
+    verdict = passwords.check(password, confirmation, words)
+    if not verdict.accepted:
+        return _reset_page(request, user, status_code=400, errors=verdict.problems)
+    password_hash = await run_in_threadpool(context.hasher.hash, password)
+    now = context.clock.now()
+    with context.database.transaction() as db:
+        if not tokens.spend(db, token_hash, now):
+            return link_problem_page(request, tokens.TokenProblem.USED, "reset")
+        accounts.set_password(db, user.id, password_hash, now)
+        tokens.revoke(db, user.id, "reset", now)
+        sessions.delete_all_for_user(db, user.id)
+    await recovery.send_password_changed_notice(context, user)
+    response = redirect("/login", password_changed="1")
+    links.forget(response, context.settings, "reset")
+    return no_referrer(response)
+
+
+routes = [
+    Route("/password/forgot", forgot_page, methods=["GET"]),
+    Route("/password/forgot", request_reset, methods=["POST"]),
+    Route("/password/reset/{token:str}", landing, methods=["GET"]),
+    Route("/password/reset", reset_page, methods=["GET"]),
+    Route("/password/reset", reset_password, methods=["POST"]),
+]
