@@ -8,4 +8,5 @@ pytest_plugins = [
     "steps.common.email_links",
     "steps.common.passwords",
     "steps.common.single_sign_on",
+    "steps.common.clock",
 ]

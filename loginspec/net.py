@@ -32,10 +32,17 @@ class HostMappingTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host
         address = next((to for pattern, to in self._host_map if fnmatchcase(host.lower(), pattern.lower())), None)
-        if address:
-            request.extensions = {**request.extensions, "sni_hostname": host}
-            request.url = request.url.copy_with(host=address)
-        return self._inner.handle_request(request)
+        if address is None:
+            return self._inner.handle_request(request)
+        # A copy goes out, so the client still sees the original URL (its cookies belong to the name).
+        mapped = httpx.Request(
+            request.method,
+            request.url.copy_with(host=address),
+            headers=request.headers,
+            stream=request.stream,
+            extensions={**request.extensions, "sni_hostname": host},
+        )
+        return self._inner.handle_request(mapped)
 
     def close(self) -> None:
         self._inner.close()

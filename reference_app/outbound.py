@@ -25,11 +25,17 @@ class HostMappingTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         address = mapped_address(request.url.host, self._host_map)
-        if address:
-            # The Host header was set from the original URL when the request was built.
-            request.extensions = {**request.extensions, "sni_hostname": request.url.host}
-            request.url = request.url.copy_with(host=address)
-        return await self._inner.handle_async_request(request)
+        if address is None:
+            return await self._inner.handle_async_request(request)
+        # A copy goes out, keeping the Host header of the original; the client keeps seeing the original URL.
+        mapped = httpx.Request(
+            request.method,
+            request.url.copy_with(host=address),
+            headers=request.headers,
+            stream=request.stream,
+            extensions={**request.extensions, "sni_hostname": request.url.host},
+        )
+        return await self._inner.handle_async_request(mapped)
 
     async def aclose(self) -> None:
         await self._inner.aclose()

@@ -11,12 +11,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import httpx
 from playwright.sync_api import BrowserContext, Page
 
 from fake_services.mailsink import MailSinkClient, Message
 from loginspec.people import Person, PersonFactory
 from loginspec.provisioning import Company, ProvisionedUser
 from loginspec.targets import Target
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One response a member's browser received: a page (redirects included) or anything it loaded."""
+
+    url: str
+    status: int
+    resource_type: str
+    headers: dict[str, str]
+
+    @property
+    def is_page(self) -> bool:
+        return self.resource_type == "document"
 
 
 @dataclass
@@ -29,8 +44,7 @@ class Member:
     attempted_password: str | None = None
     old_password: str | None = None
     addresses: dict[str, str] = field(default_factory=dict)
-    visits: list[tuple[str, int]] = field(default_factory=list)
-    """Every page response (URL, status) the member's browsers received, redirects included."""
+    visits: list[Visit] = field(default_factory=list)
     visit_mark: int = 0
     held_answer: str | None = None
     answer_browser: str = "first"
@@ -45,6 +59,12 @@ class Cast:
         self._new_context = new_context
         self.members: dict[str, Member] = {}
         self.company: Company | None = None
+        self.last_http_status: int = 0
+        self.answers: dict[str, object] = {}
+        self.timings: list[dict] = []
+        self.planted: list[dict] = []
+        self.last_response: httpx.Response | None = None
+        self.expect_client_error = False
 
     def person(self, handle: str) -> Member:
         """The member named `handle`, made up on first mention."""
@@ -84,16 +104,21 @@ class Cast:
             raise AssertionError(f"the target {self.target.name} has no mail sink to read emails from")
         return self.target.mail
 
-    def browser(self, handle: str, which: str = "first") -> Page:
+    def browser(self, handle: str, which: str = "first", javascript: bool = True) -> Page:
+        """The member's browser called `which`, a browser context of its own made on first use."""
         member = self.person(handle)
         if which not in member.browsers:
-            page = self._new_context().new_page()
+            page = self._new_context(java_script_enabled=javascript).new_page()
             page.on(
                 "response",
-                lambda response: (
-                    response.request.resource_type == "document"
-                    and member.visits.append((response.url, response.status))
+                lambda response: member.visits.append(
+                    Visit(response.url, response.status, response.request.resource_type, response.headers)
                 ),
             )
             member.browsers[which] = page
         return member.browsers[which]
+
+    def pages_visited(self, handle: str, origin: str, since: int = 0) -> list[Visit]:
+        """The page responses (redirects included) from `origin` that `handle`'s browsers got since `since`."""
+        visits = self.person(handle).visits[since:]
+        return [visit for visit in visits if visit.is_page and visit.url.startswith(origin)]

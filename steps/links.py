@@ -12,15 +12,22 @@ def _flip(character: str) -> str:
     return "A" if character != "A" else "B"
 
 
+def token_of(url: str) -> str:
+    """The token in an emailed link: its longest path segment or query value."""
+    parts = urlsplit(url)
+    values = parts.path.split("/") + [value for _, value in parse_qsl(parts.query, keep_blank_values=True)]
+    candidates = [value for value in values if len(value) >= MIN_TOKEN_LENGTH]
+    if not candidates:
+        raise AssertionError(f"no token-like part in {url}")
+    return max(candidates, key=len)
+
+
 def tamper(url: str, how: str) -> str:
-    """The link with its token (its longest path segment or query value) changed as `how` says."""
+    """The link with its token changed as `how` says."""
     parts = urlsplit(url)
     segments = parts.path.split("/")
     query = parse_qsl(parts.query, keep_blank_values=True)
-    candidates = [value for value in segments + [value for _, value in query] if len(value) >= MIN_TOKEN_LENGTH]
-    if not candidates:
-        raise AssertionError(f"no token-like part in {url}")
-    token = max(candidates, key=len)
+    token = token_of(url)
     if how == "with one character changed":
         changed = token[:-1] + _flip(token[-1])
     elif how == "with the token cut short":

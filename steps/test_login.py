@@ -17,11 +17,6 @@ from .pages.login import LoginPage
 scenarios("login.feature")
 
 
-@when(parsers.parse("{name:w} opens the login screen"))
-def opens_login_screen(cast: Cast, target: Target, name: str) -> None:
-    LoginPage(cast.browser(name), target.base_url).open()
-
-
 @then("the login screen asks only for the user ID, with Next")
 def asks_for_user_id_first(cast: Cast, target: Target) -> None:
     login = LoginPage(next(iter(cast.members.values())).browsers["first"], target.base_url)
@@ -117,18 +112,6 @@ def logged_out_notice(cast: Cast, target: Target, name: str) -> None:
     login = LoginPage(cast.browser(name), target.base_url)
     login.expect_shown()
     expect(login.status).to_contain_text(re.compile("logged out", re.IGNORECASE))
-
-
-@when(parsers.parse("{name:w} goes back in the browser"))
-def goes_back(cast: Cast, name: str) -> None:
-    cast.browser(name).go_back()
-
-
-@then(parsers.parse("the browser shows the login screen, not {name:w}'s CRM"))
-def shows_login_not_crm(cast: Cast, target: Target, name: str) -> None:
-    page = cast.browser(name)
-    LoginPage(page, target.base_url).expect_shown()
-    expect(page.get_by_text(cast.person(name).person.name)).to_have_count(0)
 
 
 def _cookie_header(cookies: list[dict]) -> str:

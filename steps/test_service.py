@@ -5,25 +5,15 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import expect
-from pytest_bdd import given, parsers, scenarios, then, when
-
-from loginspec.targets import Target
+from pytest_bdd import parsers, scenarios, then, when
 
 from .cast import Cast
 from .pages.crm import MainScreen
-from .pages.login import LoginPage
 from .pages.service import ServiceDashboard, ServiceLanding
 
 scenarios("service.feature")
 
 WHICH = {"": "first", " in the first browser": "first", " in the second browser": "second"}
-
-
-@given(parsers.parse("{name:w} is logged in to the CRM in a second browser"))
-def logged_in_second_browser(cast: Cast, target: Target, name: str) -> None:
-    page = cast.browser(name, "second")
-    LoginPage(page, target.base_url).open().sign_in(cast.user_id(name), cast.person(name).person.password)
-    MainScreen(page).expect_open_for(cast.person(name).person.name)
 
 
 @when(parsers.parse("{name:w} selects Service in the navigator"))

@@ -48,24 +48,9 @@ def refused_at_settings_login(cast: Cast, target: Target, name: str) -> None:
     expect(SettingsScreen(cast.browser(name)).navigation).to_have_count(0)
 
 
-@given(parsers.parse("{name:w} has opened the Users screen"))
-@when(parsers.parse("{name:w} has opened the Users screen"))
-def has_opened_users(cast: Cast, name: str) -> None:
-    SettingsScreen(cast.browser(name)).open_users()
-    cast.person(name).addresses["Users screen"] = cast.browser(name).url
-
-
 @when(parsers.parse("{name:w} opens the address of {owner:w}'s Users screen"))
 def opens_users_address(cast: Cast, name: str, owner: str) -> None:
     cast.browser(name).goto(cast.person(owner).addresses["Users screen"])
-
-
-@then(parsers.parse("{name:w} is shown the Settings and maintenance login instead of the Users screen"))
-@then(parsers.parse("{name:w} is at the Settings and maintenance login"))
-def shown_settings_login(cast: Cast, target: Target, name: str) -> None:
-    page = cast.browser(name)
-    SettingsLoginPage(page, target.base_url).expect_shown()
-    expect(page.get_by_role("table", name="Users")).to_have_count(0)
 
 
 @then(parsers.parse("the Users screen lists {name:w} with {name2:w}'s user ID and the role {role}"))

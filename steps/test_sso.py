@@ -18,15 +18,12 @@ from .pages.sso import SingleSignOnFailedPage
 
 scenarios("sso.feature")
 
+
 def is_answer_to_crm(target: Target, url: str) -> bool:
     """The provider's redirect back to the CRM: a CRM URL carrying an authorization code or error."""
     parts = urlsplit(url)
     names = {name for name, _ in parse_qsl(parts.query)}
     return url.startswith(target.base_url) and bool(names & {"code", "error"})
-
-
-def visits_to(member: Member, base_url: str, since: int = 0) -> list[tuple[str, int]]:
-    return [(url, status) for url, status in member.visits[since:] if url.startswith(base_url)]
 
 
 # Signing in again
@@ -56,9 +53,9 @@ def enters_email_on_login(cast: Cast, target: Target, name: str) -> None:
 @then(parsers.parse("{provider} did not ask {name:w} for credentials"))
 def provider_did_not_ask(cast: Cast, target: Target, provider: str, name: str) -> None:
     member = cast.person(name)
-    at_provider = visits_to(member, provider_of(target, provider).base_url, member.visit_mark)
+    at_provider = cast.pages_visited(name, provider_of(target, provider).base_url, member.visit_mark)
     assert at_provider, "the CRM did not go to the provider at all"
-    shown_pages = [url for url, status in at_provider if status == 200]
+    shown_pages = [visit.url for visit in at_provider if visit.status == 200]
     assert not shown_pages, f"the provider showed sign-in pages: {shown_pages}"
 
 
@@ -67,7 +64,9 @@ def crm_never_asked_for_password(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     assert not page.url.startswith(target.base_url)
     member = cast.person(name)
-    crm_pages = [url for url, status in visits_to(member, target.base_url, member.visit_mark) if status == 200]
+    crm_pages = [
+        visit.url for visit in cast.pages_visited(name, target.base_url, member.visit_mark) if visit.status == 200
+    ]
     assert crm_pages == [target.url("/login")] or all("/login" in url for url in crm_pages), crm_pages
 
 
@@ -119,8 +118,10 @@ def receiving_browser_told(cast: Cast, target: Target) -> None:
 # What the provider saw
 
 
-def _authorization_request(member: Member, provider: IdentityProvider) -> dict[str, str]:
-    authorize = [url for url, _ in visits_to(member, provider.base_url) if "response_type=code" in url]
+def _authorization_request(cast: Cast, member: Member, provider: IdentityProvider) -> dict[str, str]:
+    authorize = [
+        visit.url for visit in cast.pages_visited(member.handle, provider.base_url) if "response_type=code" in visit.url
+    ]
     assert authorize, "the browser never went to the provider's authorization endpoint"
     return dict(parse_qsl(urlsplit(authorize[-1]).query))
 
@@ -128,7 +129,7 @@ def _authorization_request(member: Member, provider: IdentityProvider) -> dict[s
 @then(parsers.parse("the CRM's request to {provider} carried a S256 code challenge and a nonce"))
 def request_had_pkce_and_nonce(cast: Cast, target: Target, provider: str) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
-    params = _authorization_request(member, provider_of(target, provider))
+    params = _authorization_request(cast, member, provider_of(target, provider))
     assert params.get("code_challenge_method") == "S256", params
     assert len(params.get("code_challenge", "")) == 43, params
     assert len(params.get("nonce", "")) >= 16, params
@@ -140,8 +141,8 @@ def redeemed_with_verifier(cast: Cast, target: Target) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
     kind = cast.company.sso_provider if cast.company else None
     provider = target.identity_providers[kind or ""]
-    challenge = _authorization_request(member, provider)["code_challenge"]
-    answers = [url for url, _ in member.visits if is_answer_to_crm(target, url)]
+    challenge = _authorization_request(cast, member, provider)["code_challenge"]
+    answers = [visit.url for visit in member.visits if visit.is_page and is_answer_to_crm(target, visit.url)]
     code = dict(parse_qsl(urlsplit(answers[-1]).query))["code"]
     token_requests = [entry for entry in provider.control.requests("token") if entry["form"].get("code") == code]
     assert len(token_requests) == 1, f"expected one token request for the code, saw {len(token_requests)}"
@@ -158,4 +159,4 @@ def opens_crm_again(cast: Cast, target: Target, name: str) -> None:
 @then(parsers.parse("the CRM has not asked {provider} to sign {name:w} in since the logout"))
 def no_new_authorization(cast: Cast, target: Target, provider: str, name: str) -> None:
     member = cast.person(name)
-    assert not visits_to(member, provider_of(target, provider).base_url, member.visit_mark)
+    assert not cast.pages_visited(name, provider_of(target, provider).base_url, member.visit_mark)

@@ -60,13 +60,3 @@ def can_go_back_to_login(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     page.get_by_role("link", name=re.compile(r"back to log ?in", re.IGNORECASE)).click()
     LoginPage(page, target.base_url).expect_shown()
-
-
-@when(parsers.parse("{hours:d} hours and {minutes:d} minutes pass"))
-def time_passes(target: Target, hours: int, minutes: int) -> None:
-    target.provisioner.advance_clock(hours * 3600 + minutes * 60)
-
-
-@when("another minute passes")
-def another_minute_passes(target: Target) -> None:
-    target.provisioner.advance_clock(60)

@@ -47,3 +47,18 @@ def adds_user(cast: Cast, target: Target, name: str, new: str, role: str) -> Non
         role=role,
     )
     expect(users.notice.or_(users.problem)).to_be_visible()
+
+
+@then(parsers.parse("{name:w} is shown the Settings and maintenance login instead of the Users screen"))
+@then(parsers.parse("{name:w} is at the Settings and maintenance login"))
+def shown_settings_login(cast: Cast, target: Target, name: str) -> None:
+    page = cast.browser(name)
+    SettingsLoginPage(page, target.base_url).expect_shown()
+    expect(page.get_by_role("table", name="Users")).to_have_count(0)
+
+
+@given(parsers.parse("{name:w} has opened the Users screen"))
+@when(parsers.parse("{name:w} has opened the Users screen"))
+def has_opened_users(cast: Cast, name: str) -> None:
+    SettingsScreen(cast.browser(name)).open_users()
+    cast.person(name).addresses["Users screen"] = cast.browser(name).url

@@ -62,3 +62,27 @@ def not_signed_in(cast: Cast, target: Target, name: str) -> None:
 def has_logged_out(cast: Cast, target: Target, name: str) -> None:
     logs_out(cast, name)
     LoginPage(cast.browser(name), target.base_url).expect_shown()
+
+
+@given(parsers.parse("{name:w} is logged in to the CRM in a second browser"))
+def logged_in_second_browser(cast: Cast, target: Target, name: str) -> None:
+    page = cast.browser(name, "second")
+    LoginPage(page, target.base_url).open().sign_in(cast.user_id(name), cast.person(name).person.password)
+    MainScreen(page).expect_open_for(cast.person(name).person.name)
+
+
+@when(parsers.parse("{name:w} opens the login screen"))
+def opens_login_screen(cast: Cast, target: Target, name: str) -> None:
+    LoginPage(cast.browser(name), target.base_url).open()
+
+
+@when(parsers.parse("{name:w} goes back in the browser"))
+def goes_back(cast: Cast, name: str) -> None:
+    cast.browser(name).go_back()
+
+
+@then(parsers.parse("the browser shows the login screen, not {name:w}'s CRM"))
+def shows_login_not_crm(cast: Cast, target: Target, name: str) -> None:
+    page = cast.browser(name)
+    LoginPage(page, target.base_url).expect_shown()
+    expect(page.get_by_text(cast.person(name).person.name)).to_have_count(0)

@@ -105,5 +105,3 @@ def signs_in_at(cast: Cast, target: Target, name: str, provider: str) -> None:
 @when(parsers.parse("{name:w} cancels at {provider}"))
 def cancels_at(cast: Cast, name: str, provider: str) -> None:
     sign_in_page(PROVIDERS[provider], cast.browser(name)).cancel()
-
-

@@ -1,0 +1,30 @@
+Feature: Links in emails
+  Activation and reset links carry long random tokens that reveal nothing and that the
+  CRM keeps only as hashes; they are built from the CRM's configured address, and the
+  pages they open leak nothing.
+
+  @online @onsite @SEC-12
+  Scenario: An activation token is long, random, reveals nothing and is stored only as a hash
+    Given Ann has been sent an activation email
+    Then the token in Ann's link carries at least 128 bits of randomness
+    And the token reveals nothing about Ann
+    And the target does not store the token itself
+
+  @online @SEC-14
+  Scenario Outline: Reset links come from the configured address, whatever the request's <header> says
+    Given Ann is an active user
+    When a reset for Ann is requested over HTTP with the <header> header set to "evil.test"
+    Then the reset email for Ann links to the CRM's own address
+
+    Examples:
+      | header           |
+      | Host             |
+      | X-Forwarded-Host |
+
+  @online @onsite @SEC-15
+  Scenario: The page an emailed link opens sends no referrer, loads nothing from elsewhere and hides the token
+    Given Ann has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    Then the link's pages were sent with Referrer-Policy no-referrer
+    And the page loaded nothing from another site
+    And the token is no longer in the address bar

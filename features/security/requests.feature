@@ -1,0 +1,60 @@
+Feature: Requests and headers
+  Every state change needs a request the CRM itself prepared; nothing changes on GET;
+  the address to return to after sign-in stays on the site; responses carry the
+  security headers; and errors never show internals.
+
+  @online @onsite @SEC-26
+  Scenario: A form on another site cannot log Ann out
+    Given Ann is logged in to the CRM
+    When a page on another site makes Ann's browser post to the CRM's Log out address
+    Then Ann is still signed in
+
+  @online @onsite @SEC-26
+  Scenario: A same-site request without the CRM's token changes nothing, and neither does a GET
+    Given Ann is logged in to the CRM
+    When Ann's browser posts to the Log out address without the form's token
+    Then the CRM refuses it with a 4xx status
+    And Ann is still signed in
+    When Ann's browser opens the Log out address with GET
+    Then Ann is still signed in
+
+  @online @onsite @SEC-27
+  Scenario Outline: After sign-in the CRM only returns to its own pages: <address>
+    Given Ann is an active user
+    When Ann is sent to the login screen with the return address "<address>"
+    And Ann logs in on that screen
+    Then Ann ends up on the CRM's own site
+
+    Examples:
+      | address                |
+      | //evil.test/steal      |
+      | /\evil.test/steal      |
+      | https://evil.test/     |
+      | javascript:alert(1)    |
+
+  @online @onsite @SEC-28
+  Scenario: Responses carry the security headers and the login screen cannot be framed
+    When Ann opens the login screen
+    Then the page was sent with a Content-Security-Policy without inline script and with frame-ancestors
+    And the page was sent with X-Content-Type-Options nosniff and a Referrer-Policy
+    And the page was sent with Strict-Transport-Security when served over HTTPS
+    And a page on another site cannot show the login screen in a frame
+
+  @online @onsite @SEC-29
+  Scenario Outline: Malformed input gets a generic error: <input>
+    When the CRM receives <input>
+    Then the answer is a 4xx with no stack trace, SQL or internal detail
+
+    Examples:
+      | input                                   |
+      | a login form that is not UTF-8          |
+      | a user ID made of SQL                   |
+      | a user ID with control characters       |
+      | a form field sent twice                 |
+      | a request to an address that is not there |
+
+  @online @SEC-29
+  Scenario: A broken answer from an identity provider gets a generic error
+    Given Ann is a single sign-on user of a company that signs in with Microsoft 365
+    When the CRM's single sign-on answer address receives garbage
+    Then the answer is a 4xx with no stack trace, SQL or internal detail

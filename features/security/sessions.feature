@@ -1,0 +1,66 @@
+Feature: Sessions
+  A session lives on the server and is named by a long random id in a cookie the page's
+  scripts cannot read; a new id comes with every sign-in; sessions end when idle, when
+  too old, and at once when the user is disabled or loses a role.
+
+  @online @onsite @SEC-18
+  Scenario: The session cookie is HttpOnly, SameSite, for the whole site and this host only
+    Given Ann is logged in to the CRM
+    Then every cookie the CRM set is HttpOnly, SameSite Lax or Strict, with Path / and no Domain
+    And the cookies are Secure when the CRM is served over HTTPS
+
+  @online @onsite @SEC-19
+  Scenario: The session id is long, random, carries no data, and the server keeps only its hash
+    Given Ann is logged in to the CRM
+    And Ann is logged in to the CRM in a second browser
+    Then the two browsers hold different session ids of at least 128 bits
+    And the session ids reveal nothing about Ann
+    And the target does not store the session ids themselves
+
+  @online @onsite @SEC-20
+  Scenario: A planted session cookie never becomes a signed-in session
+    Given Ann is an active user
+    And someone has planted session cookies in Ann's browser before Ann logs in
+    When Ann logs in with the user ID and password
+    Then Ann's browser holds session ids other than the planted ones
+    And the planted session ids open nothing
+
+  @online @onsite @SEC-22
+  Scenario: An idle session ends on the server
+    Given Ann is logged in to the CRM
+    When 31 minutes pass
+    Then Ann is not signed in
+
+  @online @SEC-22
+  Scenario: A busy session still ends when it is too old
+    Given Ann is logged in to the CRM
+    When Ann keeps using the CRM every 25 minutes for 12 hours
+    Then Ann is not signed in
+
+  @online @onsite @SEC-23
+  Scenario: Disabling a user ends the user's session at the next request
+    Given Ann is logged in to the CRM
+    And Ada is an administrator
+    When Ada disables Ann in the Users screen
+    Then Ann is not signed in
+
+  @online @onsite @SEC-23 @SEC-11
+  Scenario: Removing the role that grants Settings and maintenance takes effect at the next request
+    Given Ada is an administrator
+    And Ben is an active user with the role User level 0
+    And Ben is logged in to Settings and maintenance
+    And Ada is logged in to Settings and maintenance
+    When Ada changes Ben's role to Standard user
+    And Ben opens the Users screen again
+    Then Ben is shown the Settings and maintenance login instead of the Users screen
+
+  @online @onsite @SEC-24
+  Scenario: Signed-in and credential pages are not stored by the browser
+    Given Ann is an active user
+    When Ann opens the login screen
+    Then the page was sent with Cache-Control no-store
+    When Ann logs in with the user ID and password
+    Then the page was sent with Cache-Control no-store
+    When Ann selects Log out in the Personal settings menu
+    And Ann goes back in the browser
+    Then the browser shows the login screen, not Ann's CRM

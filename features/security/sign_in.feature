@@ -1,0 +1,28 @@
+Feature: Failed sign-ins, enumeration and guessing
+  A failed sign-in tells nobody whether the user exists, whatever the reason, by its
+  words, status, cookies, redirect or timing; and guessing one account's password is
+  slowed down without trusting the client's claimed address.
+
+  @online @onsite @SEC-7
+  Scenario: Every kind of failed sign-in gets the same answer
+    Given Ann is an active user
+    And Ben has been added as a user but has not activated the account
+    And Cid is a user whose account is disabled
+    When sign-ins fail for a wrong password, an unknown user ID, a user who has not activated, and a disabled user
+    Then the four answers have the same text, status, cookies and redirect
+
+  @online @onsite @SEC-8
+  Scenario: The time of a failed sign-in does not tell whether the user exists
+    Given Ann is an active user
+    When wrong passwords are tried 7 times for Ann and 7 times for user IDs nobody has
+    Then the answers for unknown user IDs take about as long as those for Ann
+
+  @online @onsite @SEC-9
+  Scenario: Repeated failures for one account are throttled, whatever address the client claims
+    Given Ann is an active user
+    When 10 wrong passwords are tried for Ann, each claiming a different X-Forwarded-For address
+    And Ann logs in with the user ID and password
+    Then Ann is refused with the generic login message
+    When 16 minutes pass
+    And Ann logs in with the user ID and password
+    Then the CRM main screen opens for Ann

@@ -1,0 +1,116 @@
+"""Steps of features/security/passwords.feature."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from loginspec.targets import Target
+
+from .cast import Cast
+from .common.signing_in import logs_in
+from .pages.activation import CreatePasswordPage
+from .pages.login import LoginPage
+
+scenarios("security/passwords.feature")
+
+NO_SCRIPT = "without JavaScript"
+
+
+@when(parsers.parse('{name:w} creates the password "{password}"'))
+def creates_given_password(cast: Cast, name: str, password: str) -> None:
+    member = cast.person(name)
+    member.person = member.person.with_password(password)
+    page = CreatePasswordPage(cast.browser(name))
+    page.expect_shown()
+    page.create(password)
+
+
+@when(parsers.parse("{name:w} logs in with that password"))
+def logs_in_with_that_password(cast: Cast, target: Target, name: str) -> None:
+    logs_in(cast, target, name)
+
+
+@given(parsers.parse("{name:w} is an active user whose password is {length:d} characters long"))
+def user_with_long_password(cast: Cast, name: str, length: int) -> None:
+    member = cast.person(name)
+    words = []
+    while len(" ".join(words)) < length:
+        words.append(cast.people.passphrase(avoid=(member.person.first_name, member.person.last_name)))
+    member.person = member.person.with_password(" ".join(words)[:length].rstrip().ljust(length, "z"))
+    cast.provision(name, state="active")
+
+
+@when(parsers.parse("{name:w} logs in with only the first {count:d} characters of the password"))
+def logs_in_with_prefix(cast: Cast, target: Target, name: str, count: int) -> None:
+    password = cast.person(name).person.password
+    assert len(password) > count
+    LoginPage(cast.browser(name), target.base_url).open().sign_in(cast.user_id(name), password[:count])
+
+
+@when(parsers.parse("{name:w} logs in with the password in capital letters"))
+def logs_in_with_capitals(cast: Cast, target: Target, name: str) -> None:
+    password = cast.person(name).person.password
+    assert password.upper() != password
+    LoginPage(cast.browser(name), target.base_url).open().sign_in(cast.user_id(name), password.upper())
+
+
+@when(parsers.parse('{name:w} follows the "{anchor}" link in a browser without JavaScript'))
+def follows_link_without_script(cast: Cast, name: str, anchor: str) -> None:
+    cast.browser(name, NO_SCRIPT, javascript=False).goto(cast.last_email(name).link(anchor))
+
+
+@when(parsers.parse('{name:w} tries to create the password "{password}" in that browser'))
+def tries_password_without_script(cast: Cast, name: str, password: str) -> None:
+    page = CreatePasswordPage(cast.browser(name, NO_SCRIPT))
+    page.expect_shown()
+    page.create(password)
+
+
+@then(parsers.parse('the browser without JavaScript shows the password refused because "{reason}"'))
+def refused_without_script(cast: Cast, reason: str) -> None:
+    page = CreatePasswordPage(cast.browser(next(iter(cast.members)), NO_SCRIPT))
+    expect(page.problems).to_contain_text(re.compile(re.escape(reason), re.IGNORECASE))
+    page.expect_shown()
+
+
+@when(parsers.parse("{name:w} sends a password of {megabytes:d} MB from the login screen"))
+def sends_huge_password(cast: Cast, target: Target, name: str, megabytes: int) -> None:
+    page = cast.browser(name)
+    login = LoginPage(page, target.base_url).open()
+    login.enter_user_id(cast.user_id(name))
+    login.password.evaluate("(field, size) => { field.value = 'x'.repeat(size); }", megabytes * 1024 * 1024)
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        login.log_in_button.click()
+    cast.last_http_status = answer.value.status
+
+
+@then("the CRM answers with a 4xx status and a readable message")
+def answered_4xx_readably(cast: Cast) -> None:
+    assert 400 <= cast.last_http_status < 500, cast.last_http_status
+    page = cast.browser(next(iter(cast.members)))
+    body = page.locator("body").inner_text()
+    assert body.strip() and "Traceback" not in body, body[:300]
+
+
+@given(parsers.parse("{first:w} and {second:w} are active users with the same password"))
+def two_users_same_password(cast: Cast, first: str, second: str) -> None:
+    shared = cast.person(first).person.password
+    cast.provision(first, state="active")
+    cast.person(second).person = cast.person(second).person.with_password(shared)
+    cast.provision(second, state="active")
+
+
+@then("the target stores both passwords as Argon2id hashes with different salts")
+def stored_as_argon2id(cast: Cast, target: Target) -> None:
+    hashes = []
+    for member in cast.members.values():
+        assert member.account is not None
+        stored = target.provisioner.stored_credentials(member.account)["password_hash"]
+        assert stored.startswith("$argon2id$"), stored[:20]
+        assert member.person.password not in stored
+        hashes.append(stored)
+    salts = {stored.split("$")[4] for stored in hashes}
+    assert len(salts) == len(hashes) and len(set(hashes)) == len(hashes), hashes
