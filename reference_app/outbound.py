@@ -7,11 +7,23 @@ the mapped address while the Host header and TLS server name stay the original.
 
 from __future__ import annotations
 
+import ssl
 from fnmatch import fnmatchcase
+from functools import cache
 
 import httpx
 
 TIMEOUT = httpx.Timeout(10.0)
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle takes tens of milliseconds; every outbound client shares one context.
+    return ssl.create_default_context()
+
+
+def _default_transport() -> httpx.AsyncHTTPTransport:
+    return httpx.AsyncHTTPTransport(verify=_tls_context())
 
 
 def mapped_address(host: str, host_map: tuple[tuple[str, str], ...]) -> str | None:
@@ -21,7 +33,7 @@ def mapped_address(host: str, host_map: tuple[tuple[str, str], ...]) -> str | No
 class HostMappingTransport(httpx.AsyncBaseTransport):
     def __init__(self, host_map: tuple[tuple[str, str], ...], inner: httpx.AsyncBaseTransport | None = None) -> None:
         self._host_map = host_map
-        self._inner = inner or httpx.AsyncHTTPTransport()
+        self._inner = inner or _default_transport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         address = mapped_address(request.url.host, self._host_map)
@@ -42,4 +54,4 @@ class HostMappingTransport(httpx.AsyncBaseTransport):
 
 
 def transport(host_map: tuple[tuple[str, str], ...]) -> httpx.AsyncBaseTransport:
-    return HostMappingTransport(host_map) if host_map else httpx.AsyncHTTPTransport()
+    return HostMappingTransport(host_map) if host_map else _default_transport()
