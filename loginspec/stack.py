@@ -1,0 +1,77 @@
+"""Run the whole bundled stack by hand: `python -m loginspec.stack`.
+
+Starts the reference CRM (online and onsite), the mail sink and both identity
+providers in this process, creates demo people (password users, an administrator,
+and one single sign-on user per provider waiting for activation), and prints where
+everything is. Stop with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from pathlib import Path
+
+from .bundled import HOST_RESOLVER_RULES, BundledStack
+from .people import Person
+
+DEMO_PASSWORD = "lantern orbit maple 42"
+
+
+def _seed(stack: BundledStack) -> list[str]:
+    lines = []
+    for profile, target in stack.targets.items():
+        for first, last, role in (("Ada", "Admin", "User level 0"), ("Sam", "Seller", "Standard user")):
+            person = Person(first, last, f"{first.lower()}@demo.test", first.lower(), DEMO_PASSWORD)
+            user = target.provisioner.create_user(person, role=role)
+            lines.append(f"  {profile:<7} {role:<14} user ID {user.user_id:<16} password {DEMO_PASSWORD}")
+    online = stack.targets["online"]
+    for kind, name, domain, first in (
+        ("microsoft", "Contoso", "contoso.test", "Mia"),
+        ("google", "Fabrikam", "fabrikam.test", "Gus"),
+    ):
+        provider = online.identity_providers[kind]
+        email = f"{first.lower()}@{domain}"
+        if kind == "microsoft":
+            tenant = provider.control.add_tenant(name=name, domain=domain)
+            provider.control.add_user(email, DEMO_PASSWORD, f"{first} {name}", tenant=tenant)
+        else:
+            tenant = domain
+            provider.control.add_user(email, DEMO_PASSWORD, f"{first} {name}", domain=domain)
+        company = online.provisioner.create_company(name, email_domain=domain, sso_provider=kind, sso_tenant=tenant)
+        person = Person(first, name, email, first.lower(), DEMO_PASSWORD)
+        online.provisioner.create_user(person, state="invited", company=company, send_activation_email=True)
+        lines.append(
+            f"  online  {kind:<14} {email:<24} invited: open the activation email in the inbox; "
+            f"password at {kind}: {DEMO_PASSWORD}"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m loginspec.stack", description=__doc__)
+    parser.add_argument("--workdir", type=Path, help="keep the SQLite files here (default: a temporary folder)")
+    arguments = parser.parse_args()
+    with BundledStack(arguments.workdir) as stack:
+        accounts = _seed(stack)
+        print("Loginspec bundled stack is running.\n")
+        for profile, target in stack.targets.items():
+            print(f"  CRM ({profile}):  {target.base_url}/login")
+            print(f"    Settings and maintenance: {target.base_url}/settings/login")
+        sink = stack.mail_sink
+        print(f"  Mail inbox:     {sink.http_url}/   (SMTP on {sink.smtp_host}:{sink.smtp_port})")
+        print(f"  Microsoft:      {stack.microsoft.base_url}")
+        print(f"  Google:         {stack.google.base_url}\n")
+        print("Demo accounts:")
+        print("\n".join(accounts))
+        print("\nThe host names end in .test and point at this machine only inside a browser started as:")
+        print(f'  chromium --user-data-dir=$(mktemp -d) --host-resolver-rules="{HOST_RESOLVER_RULES}"')
+        print("Press Ctrl-C to stop.")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("\nStopping.")
+
+
+if __name__ == "__main__":
+    main()
