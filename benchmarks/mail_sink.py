@@ -70,9 +70,7 @@ class Result:
         )
 
 
-def run(
-    mode: str, sink: MailSink, new_waiter: Callable[[MailSink], Waiter], messages: int, senders: int
-) -> Result:
+def run(mode: str, sink: MailSink, new_waiter: Callable[[MailSink], Waiter], messages: int, senders: int) -> Result:
     per_sender = messages // senders
     recipients = [f"{mode.replace(' ', '-')}-{index}@example.test" for index in range(senders)]
     start_seq = sink.store.mark()
@@ -95,9 +93,7 @@ def run(
     def send_loop(recipient: str) -> None:
         with smtplib.SMTP(sink.smtp_host, sink.smtp_port, local_hostname="bench.test", timeout=30) as smtp:
             for number in range(per_sender):
-                body = (
-                    f"Subject: {recipient} #{number}\r\n\r\nActivate now: https://crm.test/a?n={number}\r\n"
-                )
+                body = f"Subject: {recipient} #{number}\r\n\r\nActivate now: https://crm.test/a?n={number}\r\n"
                 smtp.sendmail(SENDER, [recipient], body.encode())
 
     waiting = [threading.Thread(target=wait_loop, args=(recipient,)) for recipient in recipients]
@@ -117,18 +113,14 @@ def run(
     assert set(returned_at) == {message.id for message in captured}, "a waiter missed or repeated a message"
     for recipient in recipients:
         subjects = [message.subject for message in sink.store.messages(to=recipient, since=start_seq)]
-        assert subjects == [f"{recipient} #{number}" for number in range(per_sender)], (
-            f"order for {recipient}"
-        )
+        assert subjects == [f"{recipient} #{number}" for number in range(per_sender)], f"order for {recipient}"
     arrivals = {message.id: message.received_monotonic or 0.0 for message in captured}
     latencies = [returned_at[message_id] - arrived for message_id, arrived in arrivals.items()]
     return Result(mode, len(captured), max(arrivals.values()) - started, latencies)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=500)
     parser.add_argument("--senders", type=int, default=10)
     arguments = parser.parse_args()
