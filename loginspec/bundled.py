@@ -12,6 +12,8 @@ import secrets
 import tempfile
 from pathlib import Path
 
+import httpx
+
 from fake_services.idp import GoogleProvider, MicrosoftProvider
 from fake_services.mailsink import MailSink
 from fake_services.mailsink.client import MailSinkClient
@@ -26,6 +28,13 @@ from .targets import IdentityProvider, Target
 HOST_RESOLVER_RULES = "MAP *.test 127.0.0.1"
 APP_HOST_NAMES = {"online": "crm.test", "onsite": "crm-onsite.test"}
 CLIENT_ID = "loginspec-reference-crm"
+
+
+def _expect_healthy(url: str) -> None:
+    """A started service must answer before the first scenario relies on it."""
+    response = httpx.get(url, timeout=10)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code} at start")
 
 
 class BundledStack:
@@ -47,10 +56,13 @@ class BundledStack:
     def _start(self) -> None:
         self.mail_sink = MailSink().start()
         self._running.append(self.mail_sink)
+        _expect_healthy(self.mail_sink.http_url + "/healthz")
         self.microsoft = MicrosoftProvider(public_host="login.microsoftonline.test").start()
         self._running.append(self.microsoft)
         self.google = GoogleProvider(public_host="accounts.google.test").start()
         self._running.append(self.google)
+        for provider in (self.microsoft, self.google):
+            _expect_healthy(provider.control_url + "/_control/keys")
 
         servers = {profile: BackgroundServer(name=f"crm-{profile}") for profile in APP_HOST_NAMES}
         base_urls = {profile: f"http://{APP_HOST_NAMES[profile]}:{server.port}" for profile, server in servers.items()}
@@ -79,6 +91,7 @@ class BundledStack:
             )
             server.start(create_app(settings))
             self._running.append(server)
+            _expect_healthy(server.url + "/healthz")
             http = http_client(host_map)
             self.targets[profile] = Target(
                 name=f"bundled-{profile}",

@@ -77,8 +77,7 @@ def _available_profiles(config: pytest.Config) -> tuple[str, ...]:
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise pytest.UsageError(f"cannot read target file {target_file}: {error}") from error
         profiles = tuple(profile for profile in PROFILES if profile in declared)
-    wanted = config.getoption("profile") or PROFILES
-    return tuple(profile for profile in profiles if profile in wanted)
+    return profiles
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -93,6 +92,7 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
         if not catalogue.is_catalogue_id(tag):
             raise pytest.UsageError(f"@{tag} is not an ID of the catalogue (loginspec/catalogue.toml)")
         pytest.mark.requirement(tag)(function)
+        getattr(pytest.mark, tag)(function)  # so that `-m LOGIN-1` selects it, as it does on Examples
         return True
     return None
 
@@ -105,16 +105,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     params = [
         pytest.param(profile, id=profile)
         if profile in available
-        else pytest.param(
-            profile, id=profile, marks=pytest.mark.skip(reason=f"this run has no {profile} target (--profile)")
-        )
+        else pytest.param(profile, id=profile, marks=pytest.mark.skip(reason=f"the target has no {profile} profile"))
         for profile in PROFILES
         if profile in tagged
     ]
     metafunc.parametrize("profile", params)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wanted = config.getoption("profile")
+    if wanted:
+        selected = [item for item in items if _profile_of(item) in (None, *wanted)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in selected])
+        items[:] = selected
     for item in items:
         requirements = sorted(
             {mark.args[0] for mark in item.iter_markers("requirement")}
@@ -122,9 +125,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
         if requirements:
             item.user_properties.append(("requirements", " ".join(requirements)))
-        callspec = getattr(item, "callspec", None)
-        if callspec and "profile" in callspec.params:
-            item.user_properties.append(("profile", callspec.params["profile"]))
+        profile = _profile_of(item)
+        if profile:
+            item.user_properties.append(("profile", profile))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -139,6 +142,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if context is not None:
         report.scenario = context.scenario  # type: ignore[attr-defined]
     return report
+
+
+def _profile_of(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("profile") if callspec else None
 
 
 # Fixtures

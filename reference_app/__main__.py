@@ -1,7 +1,8 @@
 """Run the reference CRM on its own: `python -m reference_app [options]`.
 
-With `--demo` it runs in test mode and creates demo accounts, printing them
-with the URL, so a person can try every screen by hand.
+It creates demo accounts (unless told not to) and prints them with its URL, so a
+person can try every screen by hand. `--test-mode` also opens the control API
+(provisioning, the clock), protected by a secret it prints.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--smtp-host", default="127.0.0.1")
     parser.add_argument("--smtp-port", type=int, default=2525)
     parser.add_argument("--host-map", default="", help="outbound name mapping, e.g. '*.test=127.0.0.1'")
-    parser.add_argument("--demo", action="store_true", help="test mode with demo accounts")
+    parser.add_argument("--no-demo-accounts", action="store_true", help="do not create the demo accounts")
+    parser.add_argument("--test-mode", action="store_true", help="open the control API and the movable clock")
     return parser.parse_args()
 
 
@@ -41,16 +43,17 @@ def main() -> None:
         smtp_host=arguments.smtp_host,
         smtp_port=arguments.smtp_port,
         host_map=parse_host_map(arguments.host_map),
-        **({"test_mode": True, "control_secret": secrets.token_urlsafe(16)} if arguments.demo else {}),
+        **({"test_mode": True, "control_secret": secrets.token_urlsafe(16)} if arguments.test_mode else {}),
     )
     app = create_app(settings)
     print(f"Reference CRM ({settings.profile}) at {settings.base_url}/login")
     print(f"  Settings and maintenance: {settings.base_url}/settings/login")
     print(f"  Email goes to SMTP {settings.smtp_host}:{settings.smtp_port}")
-    if arguments.demo:
+    if not arguments.no_demo_accounts:
         for account in seed_demo_accounts(app.state.context):
-            print(f"  {account.role:<35} user ID {account.user_id:<28} password {DEMO_PASSWORD}")
-        print(f"  Control API secret: {settings.control_secret}")
+            print(f"  {account.role:<15} user ID {account.user_id:<16} password {DEMO_PASSWORD}")
+    if settings.test_mode:
+        print(f"  Control API: {settings.base_url}/_control/... with 'Authorization: Bearer {settings.control_secret}'")
     uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="info")
 
 
