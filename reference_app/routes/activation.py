@@ -8,8 +8,6 @@ provider; no password is offered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,54 +20,13 @@ from ..web import redirect, render
 from . import sso
 
 
-@dataclass(frozen=True)
-class PendingActivation:
-    token_hash: str
-    user: accounts.User
-    company: accounts.Company
-
-
-def no_referrer(response: Response) -> Response:
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-def link_problem_page(request: Request, problem: tokens.TokenProblem, purpose: tokens.Purpose) -> Response:
-    status = 400 if problem is tokens.TokenProblem.UNKNOWN else 410
-    lifetime = context_of(request).settings.activation_link_lifetime // 3600
-    return no_referrer(
-        render(request, "link_problem.html", status_code=status, problem=problem.value, purpose=purpose, hours=lifetime)
-    )
-
-
-def _pending(context: AppContext, token: str | None) -> PendingActivation | tokens.TokenProblem:
-    if not token:
-        return tokens.TokenProblem.UNKNOWN
-    with context.database.transaction() as db:
-        check = tokens.check(db, token, "activation", context.clock.now())
-        if check.problem is not None:
-            return check.problem
-        user = accounts.get_user(db, check.user_id or 0)
-        company = accounts.get_company(db, user.company_id) if user else None
-    if user is None or company is None or user.status != "invited":
-        return tokens.TokenProblem.USED
-    return PendingActivation(check.token_hash, user, company)
-
-
 async def landing(request: Request) -> Response:
     """The emailed link: check it, keep the token out of the address bar, show the activation page."""
-    context = context_of(request)
-    token = request.path_params["token"]
-    pending = _pending(context, token)
-    if isinstance(pending, tokens.TokenProblem):
-        return link_problem_page(request, pending, "activation")
-    response = redirect("/activate")
-    links.remember(response, context.settings, "activation", token)
-    return no_referrer(response)
+    return links.land(request, "activation", "invited", "/activate")
 
 
 def _activation_page(
-    request: Request, pending: PendingActivation, status_code: int = 200, **values: object
+    request: Request, pending: links.FollowedLink, status_code: int = 200, **values: object
 ) -> Response:
     context = context_of(request)
     if pending.company.uses_single_sign_on:
@@ -77,7 +34,7 @@ def _activation_page(
         values["provider"] = sso.PROVIDER_NAMES[pending.company.sso_provider or ""]
     else:
         template = "activate_password.html"
-    return no_referrer(
+    return links.no_referrer(
         render(
             request,
             template,
@@ -90,19 +47,18 @@ def _activation_page(
 
 
 async def page(request: Request) -> Response:
-    context = context_of(request)
-    pending = _pending(context, links.remembered(request, context.settings, "activation"))
+    pending = links.followed_from_cookie(request, "activation", "invited")
     if isinstance(pending, tokens.TokenProblem):
-        return link_problem_page(request, pending, "activation")
+        return links.problem_page(request, pending, "activation")
     return _activation_page(request, pending)
 
 
 async def create_password(request: Request) -> Response:
     context = context_of(request)
     form = await read_form(request)
-    pending = _pending(context, links.remembered(request, context.settings, "activation"))
+    pending = links.followed_from_cookie(request, "activation", "invited")
     if isinstance(pending, tokens.TokenProblem):
-        return link_problem_page(request, pending, "activation")
+        return links.problem_page(request, pending, "activation")
     if pending.company.uses_single_sign_on:
         return _activation_page(request, pending, status_code=400)
     user = pending.user
@@ -116,7 +72,7 @@ async def create_password(request: Request) -> Response:
     now = context.clock.now()
     with context.database.transaction() as db:
         if not tokens.spend(db, pending.token_hash, now):
-            return link_problem_page(request, tokens.TokenProblem.USED, "activation")
+            return links.problem_page(request, tokens.TokenProblem.USED, "activation")
         accounts.set_password(db, user.id, password_hash, now)
         accounts.activate(db, user.id, now)
         tokens.revoke(db, user.id, "activation", now)
@@ -129,11 +85,10 @@ async def create_password(request: Request) -> Response:
 
 async def continue_with_provider(request: Request) -> Response:
     """Single sign-on activation: the invited email address, then the company's identity provider."""
-    context = context_of(request)
     form = await read_form(request)
-    pending = _pending(context, links.remembered(request, context.settings, "activation"))
+    pending = links.followed_from_cookie(request, "activation", "invited")
     if isinstance(pending, tokens.TokenProblem):
-        return link_problem_page(request, pending, "activation")
+        return links.problem_page(request, pending, "activation")
     if not pending.company.uses_single_sign_on:
         return _activation_page(request, pending, status_code=400)
     email = form.text("email", "Email address", max_length=254)

@@ -8,10 +8,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import accounts, links, passwords, recovery, sessions, tokens
-from ..context import AppContext, context_of
+from ..context import context_of
 from ..forms import InvalidInput, read_form
 from ..web import redirect, render
-from .activation import link_problem_page, no_referrer
 
 
 async def forgot_page(request: Request) -> Response:
@@ -31,32 +30,12 @@ async def request_reset(request: Request) -> Response:
     return render(request, "password/reset_requested.html", email=email)
 
 
-def _pending_user(context: AppContext, token: str | None) -> tuple[str, accounts.User] | tokens.TokenProblem:
-    if not token:
-        return tokens.TokenProblem.UNKNOWN
-    with context.database.transaction() as db:
-        check = tokens.check(db, token, "reset", context.clock.now())
-        if check.problem is not None:
-            return check.problem
-        user = accounts.get_user(db, check.user_id or 0)
-    if user is None or not user.may_sign_in:
-        return tokens.TokenProblem.USED
-    return check.token_hash, user
-
-
 async def landing(request: Request) -> Response:
-    context = context_of(request)
-    token = request.path_params["token"]
-    pending = _pending_user(context, token)
-    if isinstance(pending, tokens.TokenProblem):
-        return link_problem_page(request, pending, "reset")
-    response = redirect("/password/reset")
-    links.remember(response, context.settings, "reset", token)
-    return no_referrer(response)
+    return links.land(request, "reset", "active", "/password/reset")
 
 
 def _reset_page(request: Request, user: accounts.User, status_code: int = 200, **values: object) -> Response:
-    return no_referrer(
+    return links.no_referrer(
         render(
             request,
             "password/reset.html",
@@ -71,21 +50,20 @@ def _reset_page(request: Request, user: accounts.User, status_code: int = 200, *
 
 
 async def reset_page(request: Request) -> Response:
-    context = context_of(request)
-    pending = _pending_user(context, links.remembered(request, context.settings, "reset"))
+    pending = links.followed_from_cookie(request, "reset", "active")
     if isinstance(pending, tokens.TokenProblem):
-        return link_problem_page(request, pending, "reset")
-    return _reset_page(request, pending[1])
+        return links.problem_page(request, pending, "reset")
+    return _reset_page(request, pending.user)
 
 
 async def reset_password(request: Request) -> Response:
     """The new password follows the activation policy; on success every session of the user ends."""
     context = context_of(request)
     form = await read_form(request)
-    pending = _pending_user(context, links.remembered(request, context.settings, "reset"))
+    pending = links.followed_from_cookie(request, "reset", "active")
     if isinstance(pending, tokens.TokenProblem):
-        return link_problem_page(request, pending, "reset")
-    token_hash, user = pending
+        return links.problem_page(request, pending, "reset")
+    token_hash, user = pending.token_hash, pending.user
     password = form.password("password")
     confirmation = form.password("confirm_password", "Confirm Password")
     words = passwords.context_words_for(user.email, user.name, user.username, context.settings.product_name)
@@ -96,14 +74,14 @@ async def reset_password(request: Request) -> Response:
     now = context.clock.now()
     with context.database.transaction() as db:
         if not tokens.spend(db, token_hash, now):
-            return link_problem_page(request, tokens.TokenProblem.USED, "reset")
+            return links.problem_page(request, tokens.TokenProblem.USED, "reset")
         accounts.set_password(db, user.id, password_hash, now)
         tokens.revoke(db, user.id, "reset", now)
         sessions.delete_all_for_user(db, user.id)
     await recovery.send_password_changed_notice(context, user)
     response = redirect("/login", password_changed="1")
     links.forget(response, context.settings, "reset")
-    return no_referrer(response)
+    return links.no_referrer(response)
 
 
 routes = [
