@@ -12,16 +12,33 @@ from fnmatch import fnmatchcase
 import httpx
 
 HostMap = tuple[tuple[str, str], ...]
+"""(pattern, replacement) pairs; a replacement of "" excludes the names the pattern matches."""
 
 
 def parse_resolver_rules(rules: str) -> HostMap:
-    """Chromium's `MAP pattern address` rules (comma separated) as (pattern, address) pairs."""
+    """Chromium's `MAP pattern host[:port]` and `EXCLUDE pattern` rules (comma separated), in order."""
     pairs = []
     for rule in filter(None, (part.strip() for part in rules.split(","))):
         words = rule.split()
         if len(words) == 3 and words[0].upper() == "MAP":
             pairs.append((words[1], words[2]))
+        elif len(words) == 2 and words[0].upper() == "EXCLUDE":
+            pairs.append((words[1], ""))
     return tuple(pairs)
+
+
+def mapped_url(url: httpx.URL, host_map: HostMap) -> httpx.URL | None:
+    """Where a request for `url` really goes, or None when no rule maps its host (as Chromium decides it)."""
+    host = url.host.lower()
+    if any(not replacement and fnmatchcase(host, pattern.lower()) for pattern, replacement in host_map):
+        return None
+    replacement = next(
+        (replacement for pattern, replacement in host_map if replacement and fnmatchcase(host, pattern.lower())), None
+    )
+    if replacement is None:
+        return None
+    address, _, port = replacement.partition(":")
+    return url.copy_with(host=address, port=int(port)) if port else url.copy_with(host=address)
 
 
 class HostMappingTransport(httpx.BaseTransport):
@@ -30,17 +47,16 @@ class HostMappingTransport(httpx.BaseTransport):
         self._inner = httpx.HTTPTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        host = request.url.host
-        address = next((to for pattern, to in self._host_map if fnmatchcase(host.lower(), pattern.lower())), None)
-        if address is None:
+        target = mapped_url(request.url, self._host_map)
+        if target is None:
             return self._inner.handle_request(request)
         # A copy goes out, so the client still sees the original URL (its cookies belong to the name).
         mapped = httpx.Request(
             request.method,
-            request.url.copy_with(host=address),
+            target,
             headers=request.headers,
             stream=request.stream,
-            extensions={**request.extensions, "sni_hostname": host},
+            extensions={**request.extensions, "sni_hostname": request.url.host},
         )
         return self._inner.handle_request(mapped)
 

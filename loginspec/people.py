@@ -69,7 +69,8 @@ class PersonFactory:
 
     def passphrase(self, avoid: tuple[str, ...] = ()) -> str:
         """Unrelated words and a number; none of them built on the `avoid` words (a person's names),
-        which password policies rightly refuse."""
+        which password policies rightly refuse. Names under three letters are fragments of countless
+        words, and no policy refuses them, so they are not avoided."""
         avoided = {_ascii_slug(word) for word in avoid if len(word) >= 3}
         words: list[str] = []
         while len(words) < _PASSPHRASE_WORDS:

@@ -36,7 +36,7 @@ from fake_services.idp.client import IdentityProviderControl
 from fake_services.mailsink.client import MailSinkClient
 
 from .catalogue import PROFILES
-from .net import http_client, parse_resolver_rules
+from .net import HostMap, http_client, parse_resolver_rules
 from .provisioning import HttpProvisioner, Provisioner
 
 
@@ -78,12 +78,22 @@ class TargetFileError(Exception):
 class ExternalTargets:
     targets: dict[str, Target]
     host_resolver_rules: str | None
+    providers: list[IdentityProvider] = field(default_factory=list)
 
     def close(self) -> None:
         for target in self.targets.values():
             target.http.close()
             if target.mail:
                 target.mail.close()
+        for provider in self.providers:
+            provider.control.close()
+
+
+def _table(document: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = document.get(key, {})
+    if not isinstance(value, dict):
+        raise TargetFileError(f"{where}: '{key}' must be a table, such as [{where + '.' if where else ''}{key}]")
+    return value
 
 
 def _required(table: dict[str, Any], key: str, where: str) -> str:
@@ -96,37 +106,58 @@ def _required(table: dict[str, Any], key: str, where: str) -> str:
 def load_target_file(path: Path) -> ExternalTargets:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise TargetFileError(f"cannot read target file {path}: {error}") from error
-    rules = document.get("browser", {}).get("host_resolver_rules")
+    rules = _table(document, "browser", "").get("host_resolver_rules")
+    if rules is not None and not isinstance(rules, str):
+        raise TargetFileError("browser: 'host_resolver_rules' must be a string")
     host_map = parse_resolver_rules(rules or "")
-    sink_url = document.get("mail", {}).get("sink_url")
-    providers = {
-        kind: IdentityProvider(
-            kind,
-            _required(table, "base_url", f"identity_providers.{kind}"),
-            IdentityProviderControl(_required(table, "control_url", f"identity_providers.{kind}")),
+    sink_url = _table(document, "mail", "").get("sink_url")
+    targets = ExternalTargets({}, rules)
+    try:
+        _fill(targets, document, path, host_map, sink_url)
+    except BaseException:
+        targets.close()
+        raise
+    if not targets.targets:
+        raise TargetFileError(f"{path} describes no [targets.online] or [targets.onsite]")
+    return targets
+
+
+def _fill(targets: ExternalTargets, document: dict[str, Any], path: Path, host_map: HostMap, sink_url: object) -> None:
+    providers = {}
+    for kind, table in _table(document, "identity_providers", "").items():
+        where = f"identity_providers.{kind}"
+        if not isinstance(table, dict):
+            raise TargetFileError(f"{where} must be a table")
+        providers[kind] = IdentityProvider(
+            kind, _url(table, "base_url", where), IdentityProviderControl(_url(table, "control_url", where))
         )
-        for kind, table in document.get("identity_providers", {}).items()
-    }
-    targets: dict[str, Target] = {}
-    for profile, table in document.get("targets", {}).items():
+    targets.providers = list(providers.values())
+    for profile, table in _table(document, "targets", "").items():
+        where = f"targets.{profile}"
         if profile not in PROFILES:
-            raise TargetFileError(f"targets.{profile}: the profile must be one of {', '.join(PROFILES)}")
-        secret_variable = _required(table, "control_secret_env", f"targets.{profile}")
+            raise TargetFileError(f"{where}: the profile must be one of {', '.join(PROFILES)}")
+        if not isinstance(table, dict):
+            raise TargetFileError(f"{where} must be a table with base_url, control_url and control_secret_env")
+        secret_variable = _required(table, "control_secret_env", where)
         secret = os.environ.get(secret_variable)
         if not secret:
-            raise TargetFileError(f"targets.{profile}: set {secret_variable} to the control API secret")
+            raise TargetFileError(f"{where}: set {secret_variable} to the control API secret")
         http = http_client(host_map)
-        targets[profile] = Target(
+        targets.targets[profile] = Target(
             name=f"{path.stem}-{profile}",
             profile=profile,
-            base_url=_required(table, "base_url", f"targets.{profile}"),
-            provisioner=HttpProvisioner(_required(table, "control_url", f"targets.{profile}"), secret, http),
+            base_url=_url(table, "base_url", where),
+            provisioner=HttpProvisioner(_url(table, "control_url", where), secret, http),
             http=http,
-            mail=MailSinkClient(sink_url) if sink_url else None,
+            mail=MailSinkClient(sink_url) if isinstance(sink_url, str) and sink_url else None,
             identity_providers=providers,
         )
-    if not targets:
-        raise TargetFileError(f"{path} describes no [targets.online] or [targets.onsite]")
-    return ExternalTargets(targets, rules)
+
+
+def _url(table: dict[str, Any], key: str, where: str) -> str:
+    value = _required(table, key, where)
+    if not value.startswith(("http://", "https://")):
+        raise TargetFileError(f"{where}: '{key}' must be an http(s) URL, not {value!r}")
+    return value.rstrip("/")

@@ -33,13 +33,15 @@ class _PageReader(HTMLParser):
         self.forms: list[HtmlForm] = []
         self.links: list[HtmlLink] = []
         self._link: HtmlLink | None = None
+        self._in_form = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
         if tag == "form":
             action = urljoin(self.base_url, attributes.get("action") or self.base_url)
             self.forms.append(HtmlForm(action, attributes.get("method", "get").lower()))
-        elif tag == "input" and self.forms and attributes.get("name"):
+            self._in_form = True
+        elif tag == "input" and self._in_form and attributes.get("name"):
             kind = attributes.get("type", "text").lower()
             if kind == "hidden":
                 self.forms[-1].hidden[attributes["name"]] = attributes.get("value", "")
@@ -53,7 +55,9 @@ class _PageReader(HTMLParser):
             self._link.text += data
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._link is not None:
+        if tag == "form":
+            self._in_form = False
+        elif tag == "a" and self._link is not None:
             self._link.text = " ".join(self._link.text.split())
             self.links.append(self._link)
             self._link = None

@@ -27,27 +27,33 @@ def randomness_bits(token: str) -> float:
     return len(token) * math.log2(alphabet)
 
 
+# Shorter facts (a first name like "Li") turn up in random tokens by chance.
+MIN_FACT_LENGTH = 6
+
+
 def decoded_forms(token: str) -> list[str]:
-    """What the token says when read as text, as base64 or as hex; empty where it is not such an encoding."""
-    forms = [token]
-    for decode in (
-        lambda value: base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)),
-        bytes.fromhex,
-    ):
-        try:
-            forms.append(decode(token).decode("utf-8"))
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            continue
+    """What the token, and each of its dot-separated parts (as in JWTs and signed cookies), says when
+    read as base64 or as hex; only the readings that are UTF-8 text."""
+    forms = []
+    for part in dict.fromkeys([token, *token.split(".")]):
+        for decode in (
+            lambda value: base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)),
+            bytes.fromhex,
+        ):
+            try:
+                forms.append(decode(part).decode("utf-8"))
+            except (ValueError, binascii.Error, UnicodeDecodeError):
+                continue
     return forms
 
 
-def reveals(token: str, secrets_of_person: list[str]) -> list[str]:
-    """The personal facts, or structured data, a token gives away."""
-    found = []
+def reveals(token: str, facts_about_person: list[str]) -> list[str]:
+    """The personal facts, or structured data, a token gives away, in clear or encoded."""
+    facts = [fact.lower() for fact in facts_about_person if len(fact) >= MIN_FACT_LENGTH]
+    found = [fact for fact in facts if fact in token.lower()]
     for form in decoded_forms(token):
-        lowered = form.lower()
-        found += [fact for fact in secrets_of_person if fact and fact.lower() in lowered]
-        if form is not token and re.search(r"[{}\":@]", form):
+        found += [fact for fact in facts if fact in form.lower()]
+        if re.search(r"[{}\":@]", form):
             found.append(f"structured text {form[:40]!r}")
     return found
 

@@ -30,7 +30,7 @@ def token_is_long(cast: Cast, name: str, bits: int) -> None:
 @then(parsers.parse("the token reveals nothing about {name:w}"))
 def token_reveals_nothing(cast: Cast, name: str) -> None:
     person = cast.person(name).person
-    facts = [person.email, person.username, person.first_name, person.last_name]
+    facts = [person.email, person.username, person.name, person.first_name, person.last_name]
     assert not reveals(_token(cast, name), facts)
 
 

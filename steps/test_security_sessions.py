@@ -66,7 +66,9 @@ def distinct_long_session_ids(cast: Cast, target: Target, bits: int) -> None:
 def session_ids_reveal_nothing(cast: Cast, target: Target, name: str) -> None:
     person = cast.person(name).person
     for cookie in _session_cookies_of(cast, target, name):
-        assert not reveals(cookie["value"], [person.email, person.username, person.first_name, person.last_name])
+        assert not reveals(
+            cookie["value"], [person.email, person.username, person.name, person.first_name, person.last_name]
+        )
 
 
 @then("the target does not store the session ids themselves")

@@ -1,0 +1,1 @@
+"""Fast tests of the harness package (loginspec/) and the pure step helpers: no browser."""

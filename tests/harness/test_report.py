@@ -1,0 +1,240 @@
+"""The conformance report, fed real pytest reports shaped like pytest-bdd's scenario results."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slugify import slugify
+
+from loginspec import catalogue
+from loginspec.report import ConformanceReport
+
+
+def scenario_report(
+    name: str,
+    outcome: str,
+    requirements: str,
+    *,
+    profile: str = "online",
+    when: str = "call",
+    longrepr: Any = None,
+    duration: float = 0.5,
+    steps: list[dict[str, Any]] | None = None,
+) -> pytest.TestReport:
+    """One phase of one scenario, as the plugin hands it on: IDs and profile as user properties."""
+    nodeid = f"steps/test_login.py::test_{name.replace(' ', '_')}[{profile}]"
+    report = pytest.TestReport(
+        nodeid=nodeid,
+        location=("steps/test_login.py", 10, f"test_{name}"),
+        keywords={},
+        outcome=outcome,  # type: ignore[arg-type]
+        longrepr=longrepr,
+        when=when,  # type: ignore[arg-type]
+        user_properties=[("requirements", requirements), ("profile", profile)],
+        duration=duration,
+    )
+    report.scenario = {  # type: ignore[attr-defined]
+        "name": name,
+        "feature": {"name": "Logging in"},
+        "steps": steps
+        or [
+            {"keyword": "Given", "name": "a user of the CRM", "failed": False, "duration": 0.1},
+            {"keyword": "When", "name": "they log in", "failed": outcome == "failed", "duration": 0.2},
+        ],
+    }
+    return report
+
+
+def skipped(name: str, requirements: str, reason: str, profile: str = "onsite") -> pytest.TestReport:
+    location = ("steps/test_login.py", 12, f"Skipped: {reason}")
+    return scenario_report(name, "skipped", requirements, profile=profile, when="setup", longrepr=location)
+
+
+@pytest.fixture
+def report(pytestconfig: pytest.Config, tmp_path: Path) -> ConformanceReport:
+    return ConformanceReport(pytestconfig, tmp_path / "report")
+
+
+def feed(report: ConformanceReport, *reports: pytest.TestReport) -> None:
+    for one in reports:
+        report.pytest_runtest_logreport(one)
+
+
+def statuses(report: ConformanceReport) -> dict[str, str]:
+    return {requirement.id: requirement.status for requirement in report.requirement_results()}
+
+
+@pytest.fixture
+def mixed_run(report: ConformanceReport) -> ConformanceReport:
+    feed(
+        report,
+        scenario_report("valid credentials", "passed", "LOGIN-1", profile="online"),
+        scenario_report("valid credentials", "passed", "LOGIN-1", profile="onsite"),
+        scenario_report("email as user id", "passed", "LOGIN-2 LOGIN-5"),
+        scenario_report("identifier first", "failed", "LOGIN-2", longrepr="AssertionError: no Next button"),
+        skipped("assigned user name", "LOGIN-3", "the target has no onsite profile"),
+        scenario_report("generic refusal", "passed", "LOGIN-4", profile="online"),
+        skipped("generic refusal", "LOGIN-4", "the target has no onsite profile"),
+    )
+    return report
+
+
+def test_status_of_each_id(mixed_run: ConformanceReport) -> None:
+    found = statuses(mixed_run)
+    assert found["LOGIN-1"] == "passed"  # all its scenarios passed
+    assert found["LOGIN-2"] == "failed"  # one of its scenarios failed
+    assert found["LOGIN-5"] == "passed"  # a scenario counts for each of its IDs
+    assert found["LOGIN-3"] == "skipped"  # only skipped
+    assert found["LOGIN-4"] == "passed"  # passed in one profile, skipped in the other
+    assert found["LOGIN-6"] == "not run"
+    assert set(found) == set(catalogue.load())
+    assert list(found) == list(catalogue.load())  # in catalogue order
+
+
+def test_scenarios_of_each_id(mixed_run: ConformanceReport) -> None:
+    rows = {requirement.id: requirement for requirement in mixed_run.requirement_results()}
+    assert rows["LOGIN-1"].scenarios == [
+        "steps/test_login.py::test_valid_credentials[online]",
+        "steps/test_login.py::test_valid_credentials[onsite]",
+    ]
+    assert rows["LOGIN-6"].scenarios == []
+    assert rows["LOGIN-1"].title == catalogue.load()["LOGIN-1"].title
+
+
+def test_the_phases_of_one_scenario_make_one_result(report: ConformanceReport) -> None:
+    feed(
+        report,
+        scenario_report("log out", "passed", "LOGIN-8", when="setup", duration=0.25),
+        scenario_report("log out", "passed", "LOGIN-8", when="call", duration=1.0),
+        scenario_report("log out", "failed", "LOGIN-8", when="teardown", duration=0.25, longrepr="teardown broke"),
+    )
+    (result,) = report.results.values()
+    assert result.outcome == "failed"
+    assert result.duration == pytest.approx(1.5)
+    assert result.message.endswith("teardown broke")
+    assert statuses(report)["LOGIN-8"] == "failed"
+
+
+def test_a_failure_keeps_its_message_and_steps(report: ConformanceReport) -> None:
+    steps = [
+        {"keyword": "Given", "name": "a user", "failed": False, "duration": 0.1},
+        {"keyword": "Then", "name": "the CRM opens", "failed": True, "duration": 0.3},
+    ]
+    feed(
+        report,
+        scenario_report("opens", "failed", "LOGIN-1", longrepr="E   AssertionError: still on /login", steps=steps),
+    )
+    (result,) = report.results.values()
+    assert (result.feature, result.name, result.profile) == ("Logging in", "opens", "online")
+    assert result.requirements == ["LOGIN-1"]
+    assert result.steps == steps
+    assert "still on /login" in result.message
+
+
+def test_a_skip_keeps_its_reason(report: ConformanceReport) -> None:
+    feed(report, skipped("assigned user name", "LOGIN-3", "the target has no onsite profile"))
+    (result,) = report.results.values()
+    assert result.outcome == "skipped"
+    assert result.message == "the target has no onsite profile"
+
+
+def test_a_failure_is_not_undone_by_a_later_skip(report: ConformanceReport) -> None:
+    feed(
+        report,
+        scenario_report("flaky", "failed", "LOGIN-9", longrepr="boom"),
+        scenario_report("flaky", "skipped", "LOGIN-9", when="teardown", longrepr=("x.py", 1, "Skipped: later")),
+    )
+    assert statuses(report)["LOGIN-9"] == "failed"
+
+
+def test_reports_of_plain_tests_are_ignored(report: ConformanceReport) -> None:
+    plain = pytest.TestReport(
+        nodeid="tests/test_x.py::test_x",
+        location=("tests/test_x.py", 1, "test_x"),
+        keywords={},
+        outcome="failed",
+        longrepr="boom",
+        when="call",
+        user_properties=[],
+    )
+    feed(report, plain)
+    assert report.results == {}
+    assert set(statuses(report).values()) == {"not run"}
+
+
+def test_a_report_without_scenario_details_still_counts(report: ConformanceReport) -> None:
+    bare = pytest.TestReport(
+        nodeid="steps/test_login.py::test_bare[online]",
+        location=("steps/test_login.py", 1, "test_bare"),
+        keywords={},
+        outcome="passed",
+        longrepr=None,
+        when="call",
+        user_properties=[("requirements", "LOGIN-7"), ("profile", "online")],
+    )
+    feed(report, bare)
+    (result,) = report.results.values()
+    assert result.name == "steps/test_login.py::test_bare[online]"
+    assert statuses(report)["LOGIN-7"] == "passed"
+
+
+def test_session_finish_writes_json_and_html(mixed_run: ConformanceReport, request: pytest.FixtureRequest) -> None:
+    mixed_run.pytest_sessionfinish(request.session)
+    document = json.loads((mixed_run.directory / "results.json").read_text(encoding="utf-8"))
+    by_id = {row["id"]: row for row in document["requirements"]}
+    assert {row_id: by_id[row_id]["status"] for row_id in ("LOGIN-1", "LOGIN-2", "LOGIN-3", "LOGIN-6")} == {
+        "LOGIN-1": "passed",
+        "LOGIN-2": "failed",
+        "LOGIN-3": "skipped",
+        "LOGIN-6": "not run",
+    }
+    assert set(by_id) == set(catalogue.load())
+    assert document["finished"] >= document["started"]
+    outcomes = sorted(scenario["outcome"] for scenario in document["scenarios"])
+    assert outcomes == ["failed", "passed", "passed", "passed", "passed", "skipped", "skipped"]
+    html = (mixed_run.directory / "index.html").read_text(encoding="utf-8")
+    for requirement_id in catalogue.load():
+        assert f"<code>{requirement_id}</code>" in html
+    assert "AssertionError: no Next button" in html
+
+
+def test_the_html_escapes_what_scenarios_say(report: ConformanceReport, request: pytest.FixtureRequest) -> None:
+    steps = [{"keyword": "Then", "name": "<script>alert(1)</script> is shown", "failed": True, "duration": 0.1}]
+    feed(report, scenario_report("escaping", "failed", "SEC-1", longrepr="<b>bold</b>", steps=steps))
+    report.pytest_sessionfinish(request.session)
+    html = (report.directory / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; is shown" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_a_failed_scenario_links_its_playwright_trace(
+    report: ConformanceReport, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    output = tmp_path / "test-results"
+    monkeypatch.setattr(request.config.option, "output", str(output))
+    failed = scenario_report("traced", "failed", "LOGIN-1", longrepr="boom")
+    passed = scenario_report("also traced", "passed", "LOGIN-2")
+    for one in (failed, passed):
+        (output / slugify(one.nodeid)).mkdir(parents=True)
+        (output / slugify(one.nodeid) / "trace.zip").write_bytes(b"PK")
+    feed(report, failed, passed)
+    report.pytest_sessionfinish(request.session)
+    traces = {result.name: result.trace for result in report.results.values()}
+    assert traces == {"traced": str(output / slugify(failed.nodeid) / "trace.zip"), "also traced": None}
+    assert "trace.zip" in (report.directory / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_terminal_summary_lists_ids_by_status(mixed_run: ConformanceReport, pytestconfig: pytest.Config) -> None:
+    written = io.StringIO()
+    mixed_run.pytest_terminal_summary(pytest.TerminalReporter(pytestconfig, written))
+    text = written.getvalue()
+    total = len(catalogue.load())
+    assert f"{total} catalogue IDs: 1 failed, 3 passed, 1 skipped, {total - 5} not run" in text
+    assert "  failed: LOGIN-2\n" in text
+    assert "  skipped: LOGIN-3\n" in text
+    assert str(mixed_run.directory / "index.html") in text

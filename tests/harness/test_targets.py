@@ -1,0 +1,182 @@
+"""Target files: a deployment described in TOML, and the clear errors for a wrong one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from loginspec.provisioning import HttpProvisioner
+from loginspec.targets import ExternalTargets, TargetFileError, load_target_file
+
+from .conftest import CONTROL_SECRET, ReferenceApp
+
+SECRET_VARIABLE = "LOGINSPEC_HARNESS_TEST_SECRET"
+
+VALID = """
+[browser]
+host_resolver_rules = "MAP *.test 127.0.0.1"
+
+[mail]
+sink_url = "http://mail.test:8025"
+
+[identity_providers.microsoft]
+base_url = "http://login.microsoftonline.test:8101"
+control_url = "http://127.0.0.1:8101"
+
+[targets.online]
+base_url = "https://crm.example.test/"
+control_url = "https://crm.example.test/_control"
+control_secret_env = "LOGINSPEC_HARNESS_TEST_SECRET"
+
+[targets.onsite]
+base_url = "http://crm-onsite.example.test:8080"
+control_url = "http://crm-onsite.example.test:8080/_control"
+control_secret_env = "LOGINSPEC_HARNESS_TEST_SECRET"
+"""
+
+ONLINE_ONLY = """
+[targets.online]
+base_url = "https://crm.example.test"
+control_url = "https://crm.example.test/_control"
+control_secret_env = "LOGINSPEC_HARNESS_TEST_SECRET"
+"""
+
+
+@pytest.fixture(autouse=True)
+def secret(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv(SECRET_VARIABLE, CONTROL_SECRET)
+    return CONTROL_SECRET
+
+
+def write(tmp_path: Path, text: str, name: str = "deployment.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExternalTargets]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv(SECRET_VARIABLE, CONTROL_SECRET)
+        targets = load_target_file(write(tmp_path_factory.mktemp("targets"), VALID, "acme.toml"))
+    yield targets
+    targets.close()
+
+
+def test_a_valid_file_gives_one_target_per_profile(loaded: ExternalTargets) -> None:
+    assert set(loaded.targets) == {"online", "onsite"}
+    assert loaded.host_resolver_rules == "MAP *.test 127.0.0.1"
+    for profile, target in loaded.targets.items():
+        assert target.profile == profile
+        assert target.name == f"acme-{profile}"
+        assert isinstance(target.provisioner, HttpProvisioner)
+        assert target.mail is not None
+        assert set(target.identity_providers) == {"microsoft"}
+        assert target.identity_providers["microsoft"].base_url == "http://login.microsoftonline.test:8101"
+
+
+def test_target_urls(loaded: ExternalTargets) -> None:
+    online, onsite = loaded.targets["online"], loaded.targets["onsite"]
+    assert online.url("/login") == "https://crm.example.test/login"  # the trailing slash is not doubled
+    assert onsite.url("/login") == "http://crm-onsite.example.test:8080/login"
+    assert onsite.url("/settings/login?next=/x") == "http://crm-onsite.example.test:8080/settings/login?next=/x"
+
+
+def test_only_the_profiles_the_file_declares(tmp_path: Path) -> None:
+    targets = load_target_file(write(tmp_path, ONLINE_ONLY))
+    try:
+        assert list(targets.targets) == ["online"]
+        assert targets.host_resolver_rules is None
+        assert targets.targets["online"].mail is None
+        assert targets.targets["online"].identity_providers == {}
+    finally:
+        targets.close()
+
+
+def test_the_target_provisions_through_its_control_api_under_the_mapped_name(
+    tmp_path: Path, reference_apps: dict[str, ReferenceApp]
+) -> None:
+    """The secret from the variable and the resolver rules both reach the target's provisioner."""
+    port = reference_apps["online"].url.rsplit(":", 1)[1]
+    text = f"""
+[browser]
+host_resolver_rules = "MAP *.test 127.0.0.1"
+[targets.online]
+base_url = "http://crm.test:{port}"
+control_url = "http://crm.test:{port}/_control"
+control_secret_env = "{SECRET_VARIABLE}"
+"""
+    targets = load_target_file(write(tmp_path, text))
+    try:
+        company = targets.targets["online"].provisioner.create_company("Target File Ltd")
+        assert company.name == "Target File Ltd"
+        assert company.id > 0
+    finally:
+        targets.close()
+
+
+@pytest.mark.parametrize("missing", ["base_url", "control_url", "control_secret_env"])
+def test_a_missing_target_field_is_named(tmp_path: Path, missing: str) -> None:
+    text = "\n".join(line for line in ONLINE_ONLY.splitlines() if not line.startswith(missing))
+    with pytest.raises(TargetFileError, match=rf"targets\.online: '{missing}' is required"):
+        load_target_file(write(tmp_path, text))
+
+
+def test_an_empty_field_counts_as_missing(tmp_path: Path) -> None:
+    with pytest.raises(TargetFileError, match=r"targets\.online: 'base_url' is required"):
+        load_target_file(write(tmp_path, ONLINE_ONLY.replace('"https://crm.example.test"', '""', 1)))
+
+
+def test_a_field_of_the_wrong_type_is_named(tmp_path: Path) -> None:
+    with pytest.raises(TargetFileError, match=r"'control_url' is required and must be a string"):
+        load_target_file(write(tmp_path, ONLINE_ONLY.replace('"https://crm.example.test/_control"', "8080")))
+
+
+def test_a_missing_identity_provider_field_is_named(tmp_path: Path) -> None:
+    text = ONLINE_ONLY + '\n[identity_providers.google]\nbase_url = "http://accounts.google.test"\n'
+    with pytest.raises(TargetFileError, match=r"identity_providers\.google: 'control_url' is required"):
+        load_target_file(write(tmp_path, text))
+
+
+def test_an_unknown_profile_is_refused(tmp_path: Path) -> None:
+    text = ONLINE_ONLY.replace("[targets.online]", "[targets.cloud]")
+    with pytest.raises(TargetFileError, match=r"targets\.cloud: the profile must be one of online, onsite"):
+        load_target_file(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_a_missing_secret_variable_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str | None) -> None:
+    if value is None:
+        monkeypatch.delenv(SECRET_VARIABLE)
+    else:
+        monkeypatch.setenv(SECRET_VARIABLE, value)
+    with pytest.raises(TargetFileError, match=rf"targets\.online: set {SECRET_VARIABLE} to the control API secret"):
+        load_target_file(write(tmp_path, ONLINE_ONLY))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", '[mail]\nsink_url = "http://mail.test:8025"\n', "[targets]\n"],
+    ids=["empty", "mail only", "empty targets"],
+)
+def test_a_file_without_targets_is_refused(tmp_path: Path, text: str) -> None:
+    with pytest.raises(TargetFileError, match=r"describes no \[targets\.online\] or \[targets\.onsite\]"):
+        load_target_file(write(tmp_path, text))
+
+
+def test_invalid_toml_is_refused_with_the_file_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "[targets.online\nbase_url = ")
+    with pytest.raises(TargetFileError, match=r"cannot read target file .*deployment\.toml"):
+        load_target_file(path)
+
+
+def test_a_file_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(TargetFileError, match=r"cannot read target file .*absent\.toml"):
+        load_target_file(tmp_path / "absent.toml")
+
+
+def test_a_target_that_is_not_a_table_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(TargetFileError, match=r"targets\.online"):
+        load_target_file(write(tmp_path, '[targets]\nonline = "https://crm.example.test"\n'))
