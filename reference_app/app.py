@@ -93,7 +93,7 @@ async def health(request: Request) -> Response:
 async def sign_in_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SignInRequired)
     login_path = LOGIN_PATHS[exc.scope]
-    if exc.scope == "crm" and exc.return_to != "/crm":
+    if exc.scope == "crm" and exc.return_to not in ("", "/crm"):
         return redirect(login_path, next=exc.return_to)
     return redirect(login_path)
 

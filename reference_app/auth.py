@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import accounts, sessions
+from . import accounts, sessions, terms
 from .context import AppContext, context_of
 from .sessions import Scope, Session
 
@@ -72,10 +72,21 @@ def require(request: Request, scope: Scope, *, terms_accepted: bool = True) -> S
     """
     found = signed_in(request, scope)
     if found is None:
-        raise SignInRequired(scope, request.url.path)
-    if terms_accepted and found.session.state == "terms_pending":
+        # Only a page can be returned to after signing in; a form's target cannot.
+        raise SignInRequired(scope, request.url.path if request.method == "GET" else "")
+    if terms_accepted and found.session.state == "terms_pending" and not accepted_meanwhile(request, found):
         raise TermsPending()
     return found
+
+
+def accepted_meanwhile(request: Request, found: SignedIn) -> bool:
+    """The amendment may have been accepted in another browser since this session began."""
+    context = context_of(request)
+    with context.database.transaction() as db:
+        if not terms.has_accepted(db, found.user.id):
+            return False
+        sessions.set_state(db, found.session.id_hash, "active")
+    return True
 
 
 class TermsPending(Exception):

@@ -99,7 +99,7 @@ async def read_json(request: Request) -> dict[str, Any]:
     _require_csrf(request, request.headers.get(csrf.HEADER_NAME, ""))
     try:
         document = json.loads(await request.body())
-    except (UnicodeDecodeError, ValueError):
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise InvalidInput("The request body is not valid JSON.") from None
     if not isinstance(document, dict):
         raise InvalidInput("The request body must be a JSON object.")

@@ -20,7 +20,10 @@ from .settings import Settings
 from .tokens import Purpose, TokenProblem
 from .web import redirect, render
 
-_MAX_AGE = 3600
+
+def _lifetime(settings: Settings, purpose: Purpose) -> int:
+    """The cookie lives as long as the link may; the token itself is checked again on every use."""
+    return settings.activation_link_lifetime if purpose == "activation" else settings.reset_link_lifetime
 
 
 def _cookie_name(settings: Settings, purpose: Purpose) -> str:
@@ -35,7 +38,7 @@ def remember(response: Response, settings: Settings, purpose: Purpose, token: st
     response.set_cookie(
         _cookie_name(settings, purpose),
         _serializer(settings, purpose).dumps(token),
-        max_age=_MAX_AGE,
+        max_age=_lifetime(settings, purpose),
         path="/",
         secure=settings.https,
         httponly=True,
@@ -48,7 +51,7 @@ def remembered(request: Request, settings: Settings, purpose: Purpose) -> str | 
     if not value or len(value) > 500:
         return None
     try:
-        token = _serializer(settings, purpose).loads(value, max_age=_MAX_AGE)
+        token = _serializer(settings, purpose).loads(value, max_age=_lifetime(settings, purpose))
     except BadSignature:
         return None
     return token if isinstance(token, str) else None

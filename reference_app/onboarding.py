@@ -26,7 +26,6 @@ async def send_activation_email(context: AppContext, user: accounts.User) -> Non
         ):
             raise MailNotSent("Too many activation emails were sent to this address recently. Try again in an hour.")
         token = tokens.issue(db, user.id, "activation", now, settings.activation_link_lifetime)
-        throttle.record_mail(db, user.email, "activation", now)
         company = accounts.get_company(db, user.company_id)
     message = context.mailer.compose(
         to=user.email,
@@ -42,3 +41,6 @@ async def send_activation_email(context: AppContext, user: accounts.User) -> Non
         await context.mailer.send(message)
     except MailDeliveryError as error:
         raise MailNotSent(f"The activation email could not be sent: {error}.") from error
+    # Only delivered emails count against the limit: a refusal by the mail server bombed nobody.
+    with context.database.transaction() as db:
+        throttle.record_mail(db, user.email, "activation", now)

@@ -38,8 +38,8 @@ class ControlInputError(Exception):
 async def read_json_object(request: Request) -> dict[str, Any]:
     try:
         payload = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ControlInputError(f"the body is not valid JSON: {error}") from error
+    except (ValueError, RecursionError) as error:  # RecursionError: absurdly deep nesting
+        raise ControlInputError("the body is not valid JSON") from error
     if not isinstance(payload, dict):
         raise ControlInputError("the body must be a JSON object")
     return payload

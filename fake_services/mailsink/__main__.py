@@ -14,13 +14,9 @@ from fake_services.mailsink.sink import MailSink
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m fake_services.mailsink", description=__doc__)
     parser.add_argument("--smtp-host", default="127.0.0.1", help="address for SMTP (default: %(default)s)")
-    parser.add_argument(
-        "--smtp-port", type=int, default=2525, help="0 picks a free port (default: %(default)s)"
-    )
+    parser.add_argument("--smtp-port", type=int, default=2525, help="0 picks a free port (default: %(default)s)")
     parser.add_argument("--http-host", default="127.0.0.1", help="address for the web inbox and API")
-    parser.add_argument(
-        "--http-port", type=int, default=8025, help="0 picks a free port (default: %(default)s)"
-    )
+    parser.add_argument("--http-port", type=int, default=8025, help="0 picks a free port (default: %(default)s)")
     parser.add_argument(
         "--max-message-size",
         type=int,

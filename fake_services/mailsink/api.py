@@ -30,8 +30,7 @@ from fake_services.mailsink.store import MailTimeout
 
 # The HTML part is untrusted: sandboxed (no script, no same origin), no network but inline images.
 HTML_PART_CSP = (
-    "sandbox allow-popups allow-popups-to-escape-sandbox; "
-    "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+    "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 )
 HTML_PART_HEADERS = {
     "Content-Security-Policy": HTML_PART_CSP,

@@ -37,7 +37,5 @@ async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     title = HTTPStatus(error.status_code).phrase
     if request.url.path.startswith(_JSON_PATHS):
-        return JSONResponse(
-            {"error": title, "detail": error.detail}, error.status_code, headers=error.headers
-        )
+        return JSONResponse({"error": title, "detail": error.detail}, error.status_code, headers=error.headers)
     return error_page(request, error.status_code, title, error.detail)

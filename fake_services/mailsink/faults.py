@@ -85,6 +85,7 @@ class FaultPlan:
 
     def __init__(self, max_message_size: int | None = DEFAULT_MAX_MESSAGE_SIZE) -> None:
         self._lock = threading.Lock()
+        self._used = threading.Condition(self._lock)
         self._faults: list[Fault] = []
         self._next_id = 1
         self._initial_max_message_size = _checked_size(max_message_size)
@@ -121,8 +122,14 @@ class FaultPlan:
                         del self._faults[index]
                     else:
                         self._faults[index] = replace(fault, remaining=fault.remaining - 1)
+                    self._used.notify_all()
                     return fault
             return None
+
+    def wait_until_all_used(self, timeout: float = 10.0) -> bool:
+        """Block until no fault is pending (a sender ran into them all); False if `timeout` passed first."""
+        with self._used:
+            return self._used.wait_for(lambda: not self._faults, timeout)
 
     def pending(self) -> list[Fault]:
         with self._lock:

@@ -43,8 +43,7 @@ def query_values(request: Request, allowed: Collection[str]) -> dict[str, str]:
     unknown = sorted(set(params.keys()) - set(allowed))
     if unknown:
         raise BadRequest(
-            f"unknown query parameter(s): {', '.join(unknown)}; "
-            f"this route takes: {', '.join(allowed) or 'none'}"
+            f"unknown query parameter(s): {', '.join(unknown)}; this route takes: {', '.join(allowed) or 'none'}"
         )
     values: dict[str, str] = {}
     for name in params:

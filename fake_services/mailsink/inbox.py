@@ -68,9 +68,5 @@ def error_page(request: Request, status_code: int, title: str, detail: str) -> R
     return _page(request, "error.html", {"title": title, "detail": detail}, status_code)
 
 
-def _page(
-    request: Request, template: str, context: dict[str, object], status_code: int = 200
-) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request, template, context, status_code=status_code, headers=PAGE_HEADERS
-    )
+def _page(request: Request, template: str, context: dict[str, object], status_code: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context, status_code=status_code, headers=PAGE_HEADERS)

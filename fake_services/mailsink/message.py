@@ -55,18 +55,12 @@ class Message:
         Raises AssertionError naming what was found otherwise.
         """
         wanted = normalise_space(anchor_text).casefold()
-        parts: list[Part] = [
-            part for part, body in (("html", self.html), ("text", self.text)) if body is not None
-        ]
+        parts: list[Part] = [part for part, body in (("html", self.html), ("text", self.text)) if body is not None]
         if not parts:
-            raise AssertionError(
-                f"{self.describe()} has neither a text nor an HTML part, so no link {anchor_text!r}"
-            )
+            raise AssertionError(f"{self.describe()} has neither a text nor an HTML part, so no link {anchor_text!r}")
         href_by_part: dict[Part, str] = {}
         for part in parts:
-            hrefs = list(
-                dict.fromkeys(link.href for link in self._links_in(part) if link.text.casefold() == wanted)
-            )
+            hrefs = list(dict.fromkeys(link.href for link in self._links_in(part) if link.text.casefold() == wanted))
             if not hrefs:
                 raise AssertionError(
                     f"{self.describe()}: its {_PART_NAMES[part]} has no link {anchor_text!r}.\n"

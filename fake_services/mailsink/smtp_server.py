@@ -41,9 +41,7 @@ class CaptureHandler:
         fault = self._faults.take(FaultStage.DATA, envelope.rcpt_tos)
         if fault is not None:
             return _apply(fault, server)
-        message = self._store.deliver(
-            envelope.mail_from or "", envelope.rcpt_tos, envelope.original_content or b""
-        )
+        message = self._store.deliver(envelope.mail_from or "", envelope.rcpt_tos, envelope.original_content or b"")
         return f"250 2.0.0 OK queued as {message.id}"
 
     def _rcpt_fault(self, envelope: Envelope, address: str) -> Fault | None:
@@ -69,9 +67,7 @@ def _apply(fault: Fault, server: SMTP) -> str:
 class SmtpServer:
     """aiosmtpd bound to `host:port` at construction (0 picks a free port, known at once)."""
 
-    def __init__(
-        self, store: MessageStore, faults: FaultPlan, host: str = "127.0.0.1", port: int = 0
-    ) -> None:
+    def __init__(self, store: MessageStore, faults: FaultPlan, host: str = "127.0.0.1", port: int = 0) -> None:
         self._socket = _listening_socket(host, port)
         self.host = host
         self.port: int = self._socket.getsockname()[1]

@@ -208,9 +208,7 @@ class MessageStore:
     def _first_match(self, criteria: MessageFilter) -> Message | None:
         candidates = self._candidates(criteria)
         start = 0 if criteria.since is None else bisect_right(candidates, criteria.since, key=_seq)
-        return next(
-            (message for message in islice(candidates, start, None) if criteria.admits(message)), None
-        )
+        return next((message for message in islice(candidates, start, None) if criteria.admits(message)), None)
 
     def _wake_async_waiters(self, message: Message, mailbox_keys: Sequence[str]) -> None:
         for waiter in list(self._async_waiters):

@@ -43,7 +43,7 @@ def _authorised(request: Request, context: AppContext) -> bool:
 async def _document(request: Request) -> dict[str, Any]:
     try:
         document = json.loads(await request.body())
-    except (UnicodeDecodeError, ValueError):
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise BadControlRequest("the body must be a JSON object") from None
     if not isinstance(document, dict):
         raise BadControlRequest("the body must be a JSON object")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import accounts, links, passwords, recovery, sessions, tokens
+from .. import accounts, links, passwords, recovery, sessions, throttle, tokens
 from ..context import context_of
 from ..forms import InvalidInput, read_form
 from ..web import redirect, render
@@ -26,8 +27,10 @@ async def request_reset(request: Request) -> Response:
     email = form.text("email", "Email address", max_length=254)
     if email.count("@") != 1:
         raise InvalidInput("Enter your email address, such as name@example.com.")
-    await recovery.send_reset_email(context, email.lower())
-    return render(request, "password/reset_requested.html", email=email)
+    response = render(request, "password/reset_requested.html", email=email)
+    # Sent after the answer: waiting for the mail server only for real accounts would time-tell them apart.
+    response.background = BackgroundTask(recovery.send_reset_email, context, email.lower())
+    return response
 
 
 async def landing(request: Request) -> Response:
@@ -78,6 +81,7 @@ async def reset_password(request: Request) -> Response:
         accounts.set_password(db, user.id, password_hash, now)
         tokens.revoke(db, user.id, "reset", now)
         sessions.delete_all_for_user(db, user.id)
+        throttle.clear_failures(db, throttle.login_key(user.login_id(context.settings.profile)))
     await recovery.send_password_changed_notice(context, user)
     response = redirect("/login", password_changed="1")
     links.forget(response, context.settings, "reset")

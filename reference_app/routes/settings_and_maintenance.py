@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import accounts, auth, onboarding, passwords, sessions, terms, tokens
+from .. import accounts, auth, onboarding, passwords, sessions, terms, throttle, tokens
 from ..context import AppContext, context_of
 from ..forms import Form, InvalidInput, read_form
 from ..web import redirect, render
@@ -73,7 +73,7 @@ async def log_out(request: Request) -> Response:
 
 async def terms_page(request: Request) -> Response:
     signed_in = auth.require(request, "settings", terms_accepted=False)
-    if signed_in.session.state == "active":
+    if signed_in.session.state == "active" or auth.accepted_meanwhile(request, signed_in):
         return redirect("/settings")
     return render(request, "settings/terms.html", user=signed_in.user)
 
@@ -248,6 +248,10 @@ async def update_user(request: Request) -> Response:
     admin = auth.require(request, "settings").user
     user = _managed_user(context, admin, request.path_params["user_id"])
     role = _chosen_role(context, form)
+    if user.id == admin.id and not role.grants_settings_login:
+        return _users_page(
+            request, admin, status_code=409, error="You cannot take away your own access to Settings and maintenance."
+        )
     with context.database.transaction() as db:
         accounts.set_role(db, user.id, role.id)
     return redirect("/settings/users", done="updated")
@@ -275,6 +279,7 @@ async def _set_enabled(request: Request, enable: bool) -> Response:
         accounts.set_status(db, user.id, "active" if enable else "disabled")
         if not enable:
             sessions.delete_all_for_user(db, user.id)
+            tokens.revoke(db, user.id, "reset", context.clock.now())
     return redirect("/settings/users", done="updated")
 
 
@@ -306,6 +311,7 @@ async def set_user_password(request: Request) -> Response:
         accounts.activate(db, user.id, now)
         tokens.revoke(db, user.id, "reset", now)
         sessions.delete_all_for_user(db, user.id)
+        throttle.clear_failures(db, throttle.login_key(user.login_id(context.settings.profile)))
     return redirect("/settings/users", done="updated")
 
 

@@ -49,9 +49,7 @@ def test_multipart_alternative_gives_text_and_html(sink: MailSink, address: str)
 def test_base64_and_quoted_printable_parts_are_decoded(sink: MailSink, address: str) -> None:
     email = build_email(address, "Encodings", text=None)
     email.set_content("Grüße aus Köln " * 10, cte="base64")
-    email.add_alternative(
-        "<p>" + "Caf\u00e9 na\u00efve " * 20 + "</p>", subtype="html", cte="quoted-printable"
-    )
+    email.add_alternative("<p>" + "Caf\u00e9 na\u00efve " * 20 + "</p>", subtype="html", cte="quoted-printable")
     send_email(sink, email)
 
     message = sink.store.wait_for(to=address, timeout=5)
@@ -86,9 +84,7 @@ def test_rfc2047_encoded_subject_and_names_are_decoded(sink: MailSink, address: 
         ("cp1252", "“quoted” – €5"),
     ],
 )
-def test_parts_in_non_utf8_charsets_are_decoded(
-    sink: MailSink, address: str, charset: str, words: str
-) -> None:
+def test_parts_in_non_utf8_charsets_are_decoded(sink: MailSink, address: str, charset: str, words: str) -> None:
     raw = (
         (
             f"To: {address}\r\nSubject: charset\r\nMIME-Version: 1.0\r\n"
@@ -116,9 +112,7 @@ def test_wrong_unknown_and_invalid_charsets_do_not_lose_the_text(
     sink: MailSink, address: str, declared: str, body: bytes, expected: str
 ) -> None:
     raw = (
-        (
-            f"To: {address}\r\nSubject: charset\r\nContent-Type: text/plain; charset={declared}\r\n\r\n"
-        ).encode()
+        (f"To: {address}\r\nSubject: charset\r\nContent-Type: text/plain; charset={declared}\r\n\r\n").encode()
         + body
         + b"\r\n"
     )
@@ -130,9 +124,7 @@ def test_wrong_unknown_and_invalid_charsets_do_not_lose_the_text(
 def test_invalid_utf8_in_headers_is_replaced_and_still_served_as_json(
     sink: MailSink, address: str, http: httpx.Client
 ) -> None:
-    raw = f"To: {address}\r\nSubject: caf\xc3\xa9 \xff\xfe end\r\nX-Note: \xe9t\xe9\r\n\r\nbody\r\n".encode(
-        "latin-1"
-    )
+    raw = f"To: {address}\r\nSubject: caf\xc3\xa9 \xff\xfe end\r\nX-Note: \xe9t\xe9\r\n\r\nbody\r\n".encode("latin-1")
     send_raw(sink, raw, address)
 
     message = sink.store.wait_for(to=address, timeout=5)
@@ -219,8 +211,7 @@ def test_repeated_headers_are_all_kept_in_order(sink: MailSink, address: str) ->
         ),
         (
             "closing boundary missing",
-            'Content-Type: multipart/mixed; boundary="B"\r\n\r\n'
-            "--B\r\nContent-Type: text/plain\r\n\r\nfirst part\r\n",
+            'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nfirst part\r\n',
             "first part",
         ),
         (
@@ -230,8 +221,7 @@ def test_repeated_headers_are_all_kept_in_order(sink: MailSink, address: str) ->
         ),
         (
             "parameter without a value",
-            "Content-Type: text/plain; charset=utf-8\r\n"
-            "Content-Disposition: inline; filename*\r\n\r\nstill here\r\n",
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Disposition: inline; filename*\r\n\r\nstill here\r\n",
             "still here\n",
         ),
         (
@@ -255,11 +245,7 @@ def test_broken_mime_is_captured_without_crashing_the_sink(
 
 def test_binary_garbage_body_is_captured(sink: MailSink, address: str) -> None:
     garbage = bytes(range(1, 256)).replace(b"\r", b"").replace(b"\n", b"") * 3
-    raw = (
-        b"Subject: garbage\r\n\r\n"
-        + b"\r\n".join(garbage[i : i + 70] for i in range(0, len(garbage), 70))
-        + b"\r\n"
-    )
+    raw = b"Subject: garbage\r\n\r\n" + b"\r\n".join(garbage[i : i + 70] for i in range(0, len(garbage), 70)) + b"\r\n"
     send_raw(sink, raw, address)
 
     message = sink.store.wait_for(to=address, timeout=5)

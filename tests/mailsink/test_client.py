@@ -40,9 +40,7 @@ def test_wait_for_wakes_on_arrival_and_returns_the_same_message_as_the_store(
     assert message.received_monotonic is None  # only meaningful inside the sink's process
 
 
-def test_wait_for_with_a_compiled_regex_keeps_its_flags(
-    sink: MailSink, client: MailSinkClient, address: str
-) -> None:
+def test_wait_for_with_a_compiled_regex_keeps_its_flags(sink: MailSink, client: MailSinkClient, address: str) -> None:
     send_email(sink, build_email(address, "Password RESET requested"))
 
     message = client.wait_for(to=address, subject=re.compile(r"password reset", re.IGNORECASE), timeout=0)

@@ -72,9 +72,7 @@ def test_drop_at_rcpt_closes_the_connection_without_a_reply(sink: MailSink, addr
     assert len(sink.store.messages(to=address)) == 1
 
 
-@pytest.mark.parametrize(
-    ("code", "text"), [(554, "5.7.1 Message rejected as spam"), (451, "4.3.0 Queue full")]
-)
+@pytest.mark.parametrize(("code", "text"), [(554, "5.7.1 Message rejected as spam"), (451, "4.3.0 Queue full")])
 def test_reject_at_data(sink: MailSink, address: str, code: int, text: str) -> None:
     sink.faults.fail_next("data", code, text, recipient=address)
 
@@ -185,9 +183,7 @@ def test_invalid_size_limits_are_refused(sink: MailSink, size: int) -> None:
         sink.faults.max_message_size = size
 
 
-def test_garbage_commands_get_errors_and_the_same_connection_then_delivers(
-    sink: MailSink, address: str
-) -> None:
+def test_garbage_commands_get_errors_and_the_same_connection_then_delivers(sink: MailSink, address: str) -> None:
     wire = SmtpWire(sink)
     try:
         assert wire.greeting.startswith(b"220 ")
@@ -236,3 +232,11 @@ def test_client_vanishing_mid_data_loses_only_that_message(sink: MailSink, addre
 
     send_email(sink, build_email(address, "complete"))
     assert [m.subject for m in sink.store.messages(to=address)] == ["complete"]
+
+
+def test_waiting_until_all_faults_are_used_wakes_when_a_sender_runs_into_them(sink: MailSink) -> None:
+    sink.faults.fail_next("rcpt", 550, "5.1.1 No such user", recipient="gone@example.test")
+    assert not sink.faults.wait_until_all_used(timeout=0)
+    with smtplib.SMTP(sink.smtp_host, sink.smtp_port) as client, pytest.raises(smtplib.SMTPRecipientsRefused):
+        client.sendmail("app@example.test", ["gone@example.test"], b"Subject: x\r\n\r\nbody")
+    assert sink.faults.wait_until_all_used(timeout=5)

@@ -42,9 +42,7 @@ def test_list_messages_in_full_and_by_regex(sink: MailSink, address: str, http: 
     send_email(sink, build_email(address, "Invoice 2024-001"))
     send_email(sink, build_email(address, "Invoice draft"))
 
-    response = http.get(
-        "/api/messages", params={"to": address, "subject_re": r"\d{4}-\d{3}$", "full": "true"}
-    )
+    response = http.get("/api/messages", params={"to": address, "subject_re": r"\d{4}-\d{3}$", "full": "true"})
 
     [message] = response.json()["messages"]
     assert message["subject"] == "Invoice 2024-001"
@@ -97,9 +95,7 @@ def test_raw_route_serves_the_message_as_received(sink: MailSink, address: str, 
 
 
 def test_html_route_serves_the_html_part_sandboxed(sink: MailSink, address: str, http: httpx.Client) -> None:
-    hostile = (
-        '<html><head><title>x</title></head><body><script>alert(1)</script><a href="https://crm.test">Go</a>'
-    )
+    hostile = '<html><head><title>x</title></head><body><script>alert(1)</script><a href="https://crm.test">Go</a>'
     send_email(sink, build_email(address, "Hostile", html=hostile))
     stored = sink.store.wait_for(to=address, timeout=0)
 
@@ -137,9 +133,7 @@ def test_long_poll_answers_when_the_message_arrives(sink: MailSink, address: str
     assert response.json()["subject"] == "Arrived"
 
 
-def test_long_poll_answers_at_once_when_already_stored(
-    sink: MailSink, address: str, http: httpx.Client
-) -> None:
+def test_long_poll_answers_at_once_when_already_stored(sink: MailSink, address: str, http: httpx.Client) -> None:
     send_email(sink, build_email(address, "Already"))
 
     response = http.get("/api/wait", params={"to": address, "timeout": 0})
@@ -200,9 +194,7 @@ def test_faults_over_http(sink: MailSink, address: str, http: httpx.Client) -> N
         "code": 550,
         "text": "5.1.1 No such user",
     }
-    dropped = http.post(
-        "/api/faults", json={"stage": "data", "action": "drop", "recipient": address, "count": 3}
-    )
+    dropped = http.post("/api/faults", json={"stage": "data", "action": "drop", "recipient": address, "count": 3})
     assert dropped.status_code == 201
     listing = http.get("/api/faults").json()
     assert [(f["stage"], f["action"], f["remaining"]) for f in listing["faults"]] == [
@@ -228,10 +220,7 @@ def test_size_limit_over_http(sink: MailSink, http: httpx.Client) -> None:
     with smtplib.SMTP(sink.smtp_host, sink.smtp_port, timeout=10) as smtp:
         smtp.ehlo()
         assert smtp.esmtp_features["size"] == "4096"
-    assert (
-        http.put("/api/faults/max-message-size", json={"max_message_size": None}).json()["max_message_size"]
-        is None
-    )
+    assert http.put("/api/faults/max-message-size", json={"max_message_size": None}).json()["max_message_size"] is None
 
 
 def assert_clear_json_error(response: httpx.Response, status: int, detail: str) -> None:
@@ -315,9 +304,7 @@ def test_bad_fault_gets_a_clear_json_error(
         ('{"max_message_size": true}', "max_message_size must be"),
     ],
 )
-def test_bad_size_limit_gets_a_clear_json_error(
-    http: httpx.Client, sink: MailSink, body: str, detail: str
-) -> None:
+def test_bad_size_limit_gets_a_clear_json_error(http: httpx.Client, sink: MailSink, body: str, detail: str) -> None:
     response = http.put("/api/faults/max-message-size", content=body)
 
     assert_clear_json_error(response, 400, detail)

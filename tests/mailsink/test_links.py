@@ -11,9 +11,7 @@ RECIPIENT = "ann@example.test"
 
 
 def message_with(text: str | None = None, html: str | None = None) -> Message:
-    return MessageStore().deliver(
-        "crm@example.test", [RECIPIENT], bytes(build_email(RECIPIENT, text=text, html=html))
-    )
+    return MessageStore().deliver("crm@example.test", [RECIPIENT], bytes(build_email(RECIPIENT, text=text, html=html)))
 
 
 @pytest.mark.parametrize(
@@ -81,9 +79,7 @@ def test_text_part_conventions(text: str) -> None:
 
 
 def test_text_part_labels_each_url_on_a_line_separately() -> None:
-    message = message_with(
-        text="Help: https://crm.test/help (see https://crm.test/faq) Terms <https://crm.test/t>"
-    )
+    message = message_with(text="Help: https://crm.test/help (see https://crm.test/faq) Terms <https://crm.test/t>")
 
     assert message.links == (
         Link("text", "Help", "https://crm.test/help"),
@@ -157,9 +153,7 @@ def test_link_fails_when_one_part_has_the_anchor_twice_with_different_urls() -> 
 
 
 def test_the_same_url_twice_is_not_ambiguous() -> None:
-    html = (
-        '<a href="https://crm.test/1">Activate now</a><p>or</p><a href="https://crm.test/1">Activate now</a>'
-    )
+    html = '<a href="https://crm.test/1">Activate now</a><p>or</p><a href="https://crm.test/1">Activate now</a>'
 
     assert message_with(html=html).link("Activate now") == "https://crm.test/1"
 

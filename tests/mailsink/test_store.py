@@ -56,9 +56,7 @@ def test_subject_is_a_case_insensitive_substring_or_a_regex(sink: MailSink, addr
     send_email(sink, build_email(address, "Reset your password"))
 
     assert sink.store.wait_for(to=address, subject="RESET", timeout=0).subject == "Reset your password"
-    assert (
-        sink.store.wait_for(to=address, subject=re.compile(r"^Wel\w+"), timeout=0).subject == "Welcome aboard"
-    )
+    assert sink.store.wait_for(to=address, subject=re.compile(r"^Wel\w+"), timeout=0).subject == "Welcome aboard"
     assert [m.subject for m in sink.store.messages(to=address, subject=re.compile("password$"))] == [
         "Reset your password"
     ]
@@ -87,9 +85,7 @@ def test_timeout_lists_what_the_recipient_did_receive(sink: MailSink, address: s
         sink.store.wait_for(to=address, subject="Reset", since=mark, timeout=0)
 
     text = str(failure.value)
-    assert (
-        f"No email to {address} with a subject containing 'Reset' after #{mark} arrived within 0 s." in text
-    )
+    assert f"No email to {address} with a subject containing 'Reset' after #{mark} arrived within 0 s." in text
     assert f"{address} received 2 email(s):" in text
     assert f"'Welcome'  (not after #{mark})" in text
     assert "'Your invoice'" in text
@@ -191,9 +187,7 @@ def test_concurrent_senders_lose_nothing(sink: MailSink) -> None:
 
 
 @pytest.mark.anyio
-async def test_wait_for_async_wakes_on_arrival_without_blocking_the_loop(
-    sink: MailSink, address: str
-) -> None:
+async def test_wait_for_async_wakes_on_arrival_without_blocking_the_loop(sink: MailSink, address: str) -> None:
     def send_once_waiting() -> None:
         sink.store.wait_for_waiters(1)
         send_email(sink, build_email(address, "Async hello"))

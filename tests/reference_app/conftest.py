@@ -14,6 +14,15 @@ from fake_services.mailsink import MailSink
 from fake_services.serving import BackgroundServer
 from reference_app.app import create_app
 from reference_app.settings import Settings
+from tests.idp.conftest import (  # noqa: F401  (the fake providers' fixtures, for the relying-party tests)
+    google,
+    google_server,
+    microsoft,
+    microsoft_server,
+    party,
+    provider,
+    visitor,
+)
 
 CONTROL_SECRET = "control-secret-for-tests"
 PASSWORD = "quiet harbour lantern 58"
