@@ -177,8 +177,9 @@ def target(target_set: TargetSet, profile: str) -> Target:
     return target_set.targets[profile]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def people() -> PersonFactory:
+    """One factory a worker: making a Faker costs a tenth of a second; every person is unique anyway."""
     return PersonFactory()
 
 
