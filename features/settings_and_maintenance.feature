@@ -66,7 +66,7 @@ Feature: Log in to Settings and maintenance
     Then the CRM main screen opens for Ann
     And Ada's Users screen no longer offers to send Ann the welcome email again
 
-  @online @onsite @SEC-10
+  @online @SEC-10
   Scenario: Welcome emails to one address are limited
     Given Ada is an administrator
     And Ada is logged in to Settings and maintenance
@@ -77,7 +77,7 @@ Feature: Log in to Settings and maintenance
     Then Ada is told that too many emails were sent to Ann's address
     And Ann has received 3 emails
 
-  @online @onsite @SAM-6
+  @onsite @SAM-6
   Scenario: When the activation email cannot be sent, the administrator is told and can send it again
     Given Ada is an administrator
     And Ada is logged in to Settings and maintenance

@@ -122,8 +122,6 @@ Feature: Log in with single sign-on
     Examples:
       | provider         | tampering                        |
       | Microsoft 365    | is missing                       |
-      | Microsoft 365    | belongs to another browser       |
-      | Google Workspace | is missing                       |
       | Google Workspace | belongs to another browser       |
 
   @online @SEC-30
@@ -173,19 +171,19 @@ Feature: Log in with single sign-on
     @SEC-33
     Examples: signature
       | provider         | misbehaviour     |
-      | Microsoft 365    | bad_signature    |
       | Microsoft 365    | alg_none         |
       | Microsoft 365    | hs256_public_key |
+      | Microsoft 365    | embedded_jwk     |
+      | Google Workspace | bad_signature    |
       | Google Workspace | unknown_kid      |
-      | Google Workspace | embedded_jwk     |
 
     @SEC-34
     Examples: claims
       | provider         | misbehaviour   |
       | Microsoft 365    | wrong_issuer   |
-      | Microsoft 365    | expired        |
+      | Microsoft 365    | not_yet_valid  |
+      | Google Workspace | expired        |
       | Google Workspace | wrong_audience |
-      | Google Workspace | not_yet_valid  |
 
     @SEC-35
     Examples: identity

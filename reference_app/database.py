@@ -118,6 +118,8 @@ class Database:
         connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA foreign_keys = ON")
+        # With WAL, NORMAL still never corrupts the file; only a power cut may lose the last commits.
+        connection.execute("PRAGMA synchronous = NORMAL")
         return connection
 
     def create_schema(self, default_company: str) -> None:

@@ -3,7 +3,7 @@ Feature: Password rules and storage
   passphrases in any script welcome, checked exactly as typed, enforced by the server
   whatever the page's script does, and stored as Argon2id hashes.
 
-  @online @onsite @SEC-1
+  @onsite @SEC-1
   Scenario Outline: Long passphrases with spaces and any script are accepted, with no composition rules
     Given Ann has been sent an activation email
     When Ann follows the "Activate now" link in the email
@@ -36,7 +36,7 @@ Feature: Password rules and storage
     When Ann logs in with the user ID and password
     Then the CRM main screen opens for Ann
 
-  @online @onsite @SEC-4
+  @online @SEC-4
   Scenario: The server enforces the policy when the page's script is bypassed
     Given Ann has been sent an activation email
     When Ann follows the "Activate now" link in a browser without JavaScript
@@ -49,7 +49,7 @@ Feature: Password rules and storage
     When Ann sends a password of 1 MB from the login screen
     Then the CRM answers with a 4xx status and a readable message
 
-  @online @onsite @SEC-6
+  @onsite @SEC-6
   Scenario: Passwords are stored as Argon2id hashes, each with its own salt
     Given Ann and Ben are active users with the same password
     Then the target stores both passwords as Argon2id hashes with different salts

@@ -25,7 +25,7 @@ Feature: Sessions
     Then Ann's browser holds session ids other than the planted ones
     And the planted session ids open nothing
 
-  @online @onsite @SEC-22
+  @onsite @SEC-22
   Scenario: An idle session ends on the server
     Given Ann is logged in to the CRM
     When 31 minutes pass
