@@ -8,6 +8,7 @@ person can try every screen by hand. `--test-mode` also opens the control API
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 from pathlib import Path
 
@@ -25,9 +26,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--base-url", help="public URL (default: http://HOST:PORT)")
     parser.add_argument("--database", type=Path, default=None, help="SQLite file (default: var/crm-PROFILE.sqlite3)")
-    parser.add_argument("--smtp-host", default="127.0.0.1")
-    parser.add_argument("--smtp-port", type=int, default=2525)
-    parser.add_argument("--host-map", default="", help="outbound name mapping, e.g. '*.test=127.0.0.1'")
+    parser.add_argument("--smtp-host", help="mail server (default: CRM_SMTP_HOST or 127.0.0.1)")
+    parser.add_argument("--smtp-port", type=int, help="mail server port (default: CRM_SMTP_PORT or 2525)")
+    parser.add_argument("--host-map", help="outbound name mapping, e.g. '*.test=127.0.0.1' (default: CRM_HOST_MAP)")
     parser.add_argument("--no-demo-accounts", action="store_true", help="do not create the demo accounts")
     parser.add_argument("--test-mode", action="store_true", help="open the control API and the movable clock")
     return parser.parse_args()
@@ -36,13 +37,18 @@ def parse_arguments() -> argparse.Namespace:
 def main() -> None:
     arguments = parse_arguments()
     base_url = arguments.base_url or f"http://{arguments.host}:{arguments.port}"
+    given: dict[str, object] = {
+        "smtp_host": arguments.smtp_host,
+        "smtp_port": arguments.smtp_port,
+        "host_map": parse_host_map(arguments.host_map) if arguments.host_map is not None else None,
+    }
+    if os.environ.get("CRM_SMTP_PORT") is None and arguments.smtp_port is None:
+        given["smtp_port"] = 2525  # the mail sink's usual port, rather than 25
     settings = Settings.from_environ(
         base_url=base_url,
         profile=arguments.profile,
         database_path=arguments.database or Path(f"var/crm-{arguments.profile}.sqlite3"),
-        smtp_host=arguments.smtp_host,
-        smtp_port=arguments.smtp_port,
-        host_map=parse_host_map(arguments.host_map),
+        **{name: value for name, value in given.items() if value is not None},
         **({"test_mode": True, "control_secret": secrets.token_urlsafe(16)} if arguments.test_mode else {}),
     )
     app = create_app(settings)

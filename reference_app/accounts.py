@@ -10,6 +10,11 @@ from .settings import Profile
 
 UserStatus = Literal["invited", "active", "disabled"]
 SsoProvider = Literal["microsoft", "google"]
+SSO_PROVIDER_NAMES: dict[str, str] = {"microsoft": "Microsoft 365", "google": "Google Workspace"}
+
+
+def provider_name(sso_provider: str | None) -> str:
+    return SSO_PROVIDER_NAMES.get(sso_provider or "", "your identity provider")
 
 
 class AlreadyTaken(Exception):
@@ -103,7 +108,13 @@ def _company(row: sqlite3.Row | None) -> Company | None:
 # Users
 
 
+# SQLite integers are 64-bit; an id from a URL or a JSON body may be anything.
+MAX_ID = 2**63 - 1
+
+
 def get_user(db: sqlite3.Connection, user_id: int) -> User | None:
+    if not 0 < user_id <= MAX_ID:
+        return None
     return _user(db.execute(_USER_QUERY + " WHERE users.id = ?", (user_id,)).fetchone())
 
 
@@ -215,6 +226,8 @@ def default_company(db: sqlite3.Connection) -> Company:
 
 
 def get_company(db: sqlite3.Connection, company_id: int) -> Company | None:
+    if not 0 < company_id <= MAX_ID:
+        return None
     return _company(db.execute("SELECT * FROM companies WHERE id = ?", (company_id,)).fetchone())
 
 
@@ -231,11 +244,12 @@ def create_company(
     sso_provider: SsoProvider | None,
     sso_tenant: str | None,
 ) -> Company:
+    email_domain = email_domain.lower() if email_domain else None
     if email_domain and db.execute("SELECT 1 FROM companies WHERE email_domain = ?", (email_domain,)).fetchone():
         raise AlreadyTaken("email domain")
     cursor = db.execute(
         "INSERT INTO companies (name, email_domain, sso_provider, sso_tenant) VALUES (?, ?, ?, ?)",
-        (name, email_domain.lower() if email_domain else None, sso_provider, sso_tenant),
+        (name, email_domain, sso_provider, sso_tenant),
     )
     company = get_company(db, int(cursor.lastrowid or 0))
     assert company is not None

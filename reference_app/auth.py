@@ -100,6 +100,7 @@ def start_session(
     user_id: int,
     scope: Scope,
     state: sessions.SessionState = "active",
+    parent: Session | None = None,
 ) -> None:
     """A new session with a fresh id for the user in this scope; whatever session the browser had is ended."""
     now = context.clock.now()
@@ -107,7 +108,7 @@ def start_session(
     with context.database.transaction() as db:
         if previous_id:
             sessions.delete_by_id(db, previous_id)
-        session_id = sessions.create(db, user_id, scope, now, state)
+        session_id = sessions.create(db, user_id, scope, now, state, parent)
         accounts.record_sign_in(db, user_id, now)
     sessions.set_cookie(response, context.settings, scope, session_id)
 

@@ -1,8 +1,11 @@
 """The SQLite file store: schema, connections and transactions.
 
-Each unit of work opens its own connection, so the store is safe to use from the
-event loop and from worker threads alike. `transaction()` commits everything or
-nothing, so a refused or failed request never leaves half-written data.
+Each unit of work opens its own connection, so the store can be used from the
+event loop and from worker threads alike. Its calls are short and run on the
+event loop itself (a reference app values plainness over throughput); every
+`transaction()` takes the write lock at once (BEGIN IMMEDIATE), since most
+requests also write (a session is touched on every request), and commits
+everything or nothing, so a refused or failed request never leaves half-written data.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     scope TEXT NOT NULL CHECK (scope IN ('crm', 'settings', 'service')),
     state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'terms_pending')),
+    -- A Service session lives only as long as the CRM session it was opened from.
+    parent_id_hash TEXT REFERENCES sessions(id_hash) ON DELETE CASCADE,
     created_at REAL NOT NULL,
     last_seen_at REAL NOT NULL
 );
@@ -127,6 +132,10 @@ class Database:
         connection = self.connect()
         try:
             connection.execute("PRAGMA journal_mode = WAL")
+            columns = {row["name"] for row in connection.execute("PRAGMA table_info(sessions)")}
+            if columns and "parent_id_hash" not in columns:
+                # A file from before sessions had parents: sessions are short-lived, start them afresh.
+                connection.execute("DROP TABLE sessions")
             connection.executescript(SCHEMA)
         finally:
             connection.close()

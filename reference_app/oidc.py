@@ -134,7 +134,7 @@ class OidcClient:
                 response = await http.get(url)
                 response.raise_for_status()
                 document = response.json()
-        except (httpx.HTTPError, ValueError) as error:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
             raise SignInRefused(f"could not fetch {url}: {error}") from error
         if not isinstance(document, dict):
             raise SignInRefused(f"{url} did not return a JSON object")
@@ -180,7 +180,7 @@ class OidcClient:
                     code_verifier=code_verifier,
                     redirect_uri=redirect_uri,
                 )
-        except (OAuthError, httpx.HTTPError, ValueError) as error:
+        except (OAuthError, httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
             raise SignInRefused(f"token request failed: {error}") from error
         id_token = token.get("id_token")
         if not isinstance(id_token, str) or len(id_token) > 16384:

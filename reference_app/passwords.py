@@ -56,13 +56,16 @@ def estimate(password: str, context_words: tuple[str, ...] = ()) -> Strength:
 
 
 def context_words_for(email: str | None, name: str | None, username: str | None, product: str) -> tuple[str, ...]:
-    """Words a password must not be built on: the product, and the user's own identifiers."""
+    """Words a password must not be built on: the product first, then the user's own identifiers
+    (whole, joined up, and word by word)."""
     words = [product.lower()]
     for value in (email, name, username):
         if value:
             words.append(value.lower())
-            words.extend(_split_words(value.partition("@")[0]))
-    return tuple(dict.fromkeys(words))
+            parts = _split_words(value.partition("@")[0])
+            words.append("".join(parts))
+            words.extend(parts)
+    return tuple(dict.fromkeys(word for word in words if word))
 
 
 def _split_words(value: str) -> list[str]:
@@ -71,9 +74,15 @@ def _split_words(value: str) -> list[str]:
 
 
 def uses_context_word(password: str, context_words: tuple[str, ...]) -> bool:
+    """The product name (the first word) counts at any length; the user's words from four letters on,
+    since shorter ones match too much innocent text (zxcvbn still penalises them). Separators
+    do not hide a word: "ann-lee" is "annlee"."""
     lowered = password.lower()
-    # Shorter words match too much innocent text; zxcvbn still penalises them.
-    return any(len(word) >= 4 and word in lowered for word in context_words)
+    compact = "".join(char for char in lowered if char.isalnum())
+    product, *personal = context_words or ("",)
+    if product and (product in lowered or product in compact):
+        return True
+    return any(len(word) >= 4 and (word in lowered or word in compact) for word in personal)
 
 
 def check(password: str, confirmation: str | None, context_words: tuple[str, ...]) -> PolicyResult:

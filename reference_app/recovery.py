@@ -18,8 +18,6 @@ from .mail import MailDeliveryError
 
 log = logging.getLogger("reference_app.recovery")
 
-PROVIDER_NAMES = {"microsoft": "Microsoft 365", "google": "Google Workspace"}
-
 
 async def send_reset_email(context: AppContext, email: str) -> None:
     """Send what this address should get, if anything; never tell the caller which case it was."""
@@ -41,7 +39,7 @@ async def send_reset_email(context: AppContext, email: str) -> None:
                 subject=f"About your {settings.product_name} password",
                 template="password_managed_elsewhere",
                 name=user.name,
-                provider=PROVIDER_NAMES[company.sso_provider],
+                provider=accounts.provider_name(company.sso_provider),
             )
         elif user.password_hash:
             token = tokens.issue(db, user.id, "reset", now, settings.reset_link_lifetime)

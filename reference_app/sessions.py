@@ -43,11 +43,20 @@ def _hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def create(db: sqlite3.Connection, user_id: int, scope: Scope, now: float, state: SessionState = "active") -> str:
+def create(
+    db: sqlite3.Connection,
+    user_id: int,
+    scope: Scope,
+    now: float,
+    state: SessionState = "active",
+    parent: Session | None = None,
+) -> str:
+    """A new session; one with a `parent` ends when the parent ends (logout, timeout, user disabled)."""
     session_id = secrets.token_urlsafe(SESSION_ID_BYTES)
     db.execute(
-        "INSERT INTO sessions (id_hash, user_id, scope, state, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (_hash(session_id), user_id, scope, state, now, now),
+        """INSERT INTO sessions (id_hash, user_id, scope, state, parent_id_hash, created_at, last_seen_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (_hash(session_id), user_id, scope, state, parent.id_hash if parent else None, now, now),
     )
     return session_id
 
@@ -65,6 +74,13 @@ def load(
     if now - row["last_seen_at"] > idle_timeout or now - row["created_at"] > absolute_timeout:
         db.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,))
         return None
+    if row["parent_id_hash"]:
+        parent = db.execute("SELECT * FROM sessions WHERE id_hash = ?", (row["parent_id_hash"],)).fetchone()
+        if parent is None or now - parent["created_at"] > absolute_timeout:
+            db.execute("DELETE FROM sessions WHERE id_hash IN (?, ?)", (id_hash, row["parent_id_hash"]))
+            return None
+        # Working in Service is working in the CRM: the parent stays alive too.
+        db.execute("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", (now, row["parent_id_hash"]))
     db.execute("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", (now, id_hash))
     return Session(id_hash, row["user_id"], row["scope"], row["state"], row["created_at"], now)
 

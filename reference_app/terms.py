@@ -19,10 +19,3 @@ def record_acceptance(db: sqlite3.Connection, user_id: int, now: float) -> None:
         "INSERT OR IGNORE INTO terms_acceptances (user_id, terms_version, accepted_at) VALUES (?, ?, ?)",
         (user_id, TERMS_VERSION, now),
     )
-
-
-def accepted_at(db: sqlite3.Connection, user_id: int) -> float | None:
-    row = db.execute(
-        "SELECT accepted_at FROM terms_acceptances WHERE user_id = ? AND terms_version = ?", (user_id, TERMS_VERSION)
-    ).fetchone()
-    return row["accepted_at"] if row else None

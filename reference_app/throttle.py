@@ -1,9 +1,11 @@
 """Limits against guessing and mail bombing.
 
-Failed sign-ins are counted per user ID typed (never per client address, which a
-header could spoof): after `limit` failures within `lockout` seconds the ID is
-locked for `lockout` seconds, during which even the right password is refused
-with the same generic message. Emails with links are limited per address.
+Sign-in attempts are counted per user ID typed (never per client address, which a
+header could spoof), before the password is checked, so parallel guesses cannot
+slip past the count: after `limit` attempts within `lockout` seconds without a
+success the ID is locked for `lockout` seconds, during which even the right
+password is refused with the same generic message. A success clears the count.
+Emails with links are limited per address.
 """
 
 from __future__ import annotations
@@ -20,8 +22,18 @@ def is_locked(db: sqlite3.Connection, key: str, now: float) -> bool:
     return bool(row and row["locked_until"] and row["locked_until"] > now)
 
 
+def count_attempt(db: sqlite3.Connection, key: str, now: float, limit: int, lockout: float) -> bool:
+    """Count one attempt for this user ID; False if the ID is locked (and the attempt not counted)."""
+    if is_locked(db, key, now):
+        return False
+    record_failure(db, key, now, limit, lockout)
+    return True
+
+
 def record_failure(db: sqlite3.Connection, key: str, now: float, limit: int, lockout: float) -> None:
     row = db.execute("SELECT * FROM login_failures WHERE login_key = ?", (key,)).fetchone()
+    if row is not None and row["locked_until"] and row["locked_until"] > now:
+        return  # a lock is never shortened
     if row is None or now - row["window_started_at"] > lockout:
         failures, window_started_at = 1, now
     else:

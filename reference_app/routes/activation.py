@@ -31,7 +31,7 @@ def _activation_page(
     context = context_of(request)
     if pending.company.uses_single_sign_on:
         template = "activate_sso.html"
-        values["provider"] = sso.PROVIDER_NAMES[pending.company.sso_provider or ""]
+        values["provider"] = accounts.provider_name(pending.company.sso_provider)
     else:
         template = "activate_password.html"
     return links.no_referrer(

@@ -104,15 +104,19 @@ async def verified_user(context: AppContext, user_id: str, password: str) -> acc
     settings = context.settings
     key = throttle.login_key(user_id)
     with context.database.transaction() as db:
-        locked = throttle.is_locked(db, key, context.clock.now())
+        counted = throttle.count_attempt(
+            db, key, context.clock.now(), settings.login_failure_limit, settings.login_lockout
+        )
         user = accounts.find_user_by_login_id(db, settings.profile, user_id)
     password_hash = user.password_hash if user else None
     matches = await run_in_threadpool(context.hasher.verify, password_hash, password)
+    if not counted or not matches or user is None or password_hash is None:
+        return None
     with context.database.transaction() as db:
-        if locked or not matches:
-            throttle.record_failure(db, key, context.clock.now(), settings.login_failure_limit, settings.login_lockout)
-            return None
         throttle.clear_failures(db, key)
+        if context.hasher.needs_rehash(password_hash):
+            # Stored under older parameters: upgrade it now that the password is at hand.
+            accounts.set_password(db, user.id, context.hasher.hash(password), context.clock.now())
     return user
 
 

@@ -33,7 +33,7 @@ async def log_in(request: Request) -> Response:
     await read_form(request)
     crm = auth.require(request, "crm")
     response = redirect("/service/dashboard")
-    auth.start_session(context, request, response, crm.user.id, "service")
+    auth.start_session(context, request, response, crm.user.id, "service", parent=crm.session)
     return response
 
 

@@ -96,8 +96,10 @@ async def answer_terms(request: Request) -> Response:
         )
     with context.database.transaction() as db:
         terms.record_acceptance(db, signed_in.user.id, context.clock.now())
-        sessions.set_state(db, signed_in.session.id_hash, "active")
-    return redirect("/settings")
+    # More rights now: a new session id, so a cookie seen before acceptance is worth nothing after it.
+    response = redirect("/settings")
+    auth.start_session(context, request, response, signed_in.user.id, "settings")
+    return response
 
 
 # The Users screen

@@ -20,23 +20,22 @@ from ..context import AppContext, context_of
 from ..oidc import Identity, SignInRefused
 from ..web import render
 
-PROVIDER_NAMES = {"microsoft": "Microsoft 365", "google": "Google Workspace", "": "your identity provider"}
 CALLBACK_PATH = "/sso/callback"
 log = logging.getLogger("reference_app.sso")
 
 
 def single_sign_on_company_for(context: AppContext, email: str) -> accounts.Company | None:
-    """The company whose identity provider verifies this email: the user's own, else by email domain."""
+    """The company whose identity provider verifies this email, by its domain alone: looking the user
+    up would send known and unknown addresses different ways and so tell them apart."""
     with context.database.transaction() as db:
-        user = accounts.find_user_by_email(db, email)
-        company = accounts.get_company(db, user.company_id) if user else accounts.company_for_email_domain(db, email)
+        company = accounts.company_for_email_domain(db, email)
     return company if company is not None and company.uses_single_sign_on else None
 
 
 def failure_page(request: Request, company: accounts.Company | None, reason: str) -> Response:
     reference = secrets.token_hex(4)
     log.warning("single sign-on refused (reference %s): %s", reference, reason)
-    provider = PROVIDER_NAMES[company.sso_provider or ""] if company else PROVIDER_NAMES[""]
+    provider = accounts.provider_name(company.sso_provider if company else None)
     response = render(request, "sso_failed.html", status_code=403, provider=provider, reference=reference)
     sign_in_attempts.clear_cookie(response, context_of(request).settings)
     return response

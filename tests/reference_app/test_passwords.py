@@ -75,3 +75,15 @@ def test_the_estimate_rates_weak_and_strong_on_five_steps() -> None:
     assert weak.score <= 1 and weak.label in passwords.STRENGTH_LABELS[:2]
     assert strong.score >= 3 and strong.label in passwords.STRENGTH_LABELS[3:]
     assert len(passwords.STRENGTH_LABELS) == 5
+
+
+@pytest.mark.parametrize("password", ["CRMcrmCRM2024!", "annlee-velvet-81", "Ann.Lee forever and ever"])
+def test_the_product_name_and_the_joined_name_are_refused(password: str) -> None:
+    words = passwords.context_words_for("ann.lee@example.com", "Ann Lee", "alee", "CRM")
+    assert not passwords.check(password, None, words).accepted
+
+
+def test_a_stored_hash_under_older_parameters_is_noticed() -> None:
+    weaker = passwords.PasswordHasher(memory_kib=8192, time_cost=1, parallelism=1)
+    assert HASHER.needs_rehash(weaker.hash("quiet harbour lantern 58"))
+    assert not HASHER.needs_rehash(HASHER.hash("quiet harbour lantern 58"))

@@ -96,3 +96,20 @@ def test_two_browsers_each_hold_a_service_session_and_log_out_alone(app: Running
     assert service_sessions(app, user) == 1
     log_in_to_service(second)
     assert service_sessions(app, user) == 2
+
+
+def test_logging_out_of_the_crm_ends_the_service_session_too(app: RunningApp) -> None:
+    user = add_person(app, "Ann Example")
+    visitor = signed_in_user(app, user)
+    log_in_to_service(visitor)
+    visitor.post("/logout")
+    assert not opens_service(visitor), "the Service session outlived the CRM session it came from"
+    assert service_sessions(app, user) == 0
+
+
+def test_a_crm_session_that_times_out_takes_its_service_session_with_it(app: RunningApp) -> None:
+    user = add_person(app, "Ann Example")
+    visitor = signed_in_user(app, user)
+    log_in_to_service(visitor)
+    advance_clock(app, app.settings.session_absolute_timeout + 1)
+    assert not opens_service(visitor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -200,3 +201,42 @@ def test_the_control_api_needs_its_secret_and_well_formed_json(app: RunningApp) 
     assert app.control("POST", "/users", {"name": "A", "role": "No such role", "password": PASSWORD}).status_code == 400
     assert app.control("POST", "/clock", {"seconds": -5}).status_code == 400
     assert _count(app, "users") == 0
+
+
+def test_parallel_guesses_cannot_slip_past_the_throttle(app: RunningApp) -> None:
+    user = app.add_user(email="ann@example.test", username="ann")
+    token_holder = app.browser()
+    token = token_holder.csrf_token()
+    cookies = dict(token_holder.http.cookies)
+
+    def attempt(password: str) -> int:
+        with httpx.Client(base_url=app.url, cookies=cookies, follow_redirects=False) as client:
+            return client.post(
+                "/login", data={"user_id": user["user_id"], "password": password, "csrf_token": token}
+            ).status_code
+
+    guesses = [f"wrong guess {number}" for number in range(29)] + [PASSWORD]
+    with ThreadPoolExecutor(max_workers=len(guesses)) as pool:
+        statuses = list(pool.map(attempt, guesses))
+    admitted = statuses.count(303)
+    assert admitted <= 1
+    with sqlite3.connect(app.database_path) as db:
+        failures, locked_until = db.execute("SELECT failures, locked_until FROM login_failures").fetchone()
+    assert locked_until is not None and failures == app.settings.login_failure_limit
+
+
+@pytest.mark.parametrize("path", ["/settings/users/99999999999999999999", "/settings/users/0"])
+def test_ids_out_of_range_are_not_found(app: RunningApp, path: str) -> None:
+    response = httpx.get(app.url + path)
+    assert response.status_code in (303, 404)
+    audit = app.control("GET", "/users/99999999999999999999/stored-credentials")
+    assert audit.status_code == 404
+    huge_company = app.control(
+        "POST", "/users", {"name": "A", "password": PASSWORD, "email": "a@x.test", "username": "a", "company_id": 2**70}
+    )
+    assert huge_company.status_code == 400
+
+
+def test_a_company_domain_is_taken_whatever_its_case(app: RunningApp) -> None:
+    assert app.control("POST", "/companies", {"name": "One", "email_domain": "ex.test"}).status_code == 201
+    assert app.control("POST", "/companies", {"name": "Two", "email_domain": "EX.test"}).status_code == 409

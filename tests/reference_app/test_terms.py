@@ -141,3 +141,16 @@ def test_online_never_asks(online_app: RunningApp) -> None:
     assert visitor.get("/settings/users").status_code == 200
     assert visitor.get("/settings/terms").headers["location"] == "/settings"
     assert acceptances(online_app, admin) == []
+
+
+def test_accepting_the_amendment_issues_a_new_session_id(onsite_app: RunningApp) -> None:
+    visitor, admin = pending_admin(onsite_app)
+    before = visitor.http.cookies.get("settings_session")
+    answer = visitor.post("/settings/terms", {"accept": "1"})
+    assert answer.headers["location"] == "/settings"
+    after = visitor.http.cookies.get("settings_session")
+    assert before and after and before != after
+    old = Visitor(onsite_app)
+    old.http.cookies.set("settings_session", before, domain="127.0.0.1")
+    assert old.get("/settings/users").status_code == 303, "the pre-acceptance session id still opens Settings"
+    assert visitor.get("/settings/users").status_code == 200
