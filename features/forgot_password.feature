@@ -80,6 +80,15 @@ Feature: Forgot your password?
     When Ann follows the "Reset password" link in the email
     Then Ann is asked to choose a new password for Ann's own user ID
 
+  @online @SEC-10
+  Scenario: Reset emails to one address are limited
+    Given Ann is an active user
+    And Ben is an active user
+    When Ann asks to reset the password 4 times
+    And Ben asks to reset the password from the login screen
+    Then an email with a "Reset password" link arrives for Ben
+    And Ann has received 3 emails
+
   @online @SEC-16
   Scenario: Asking for a reset changes nothing until the link is used
     Given Ann is an active user

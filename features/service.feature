@@ -22,3 +22,11 @@ Feature: Get to Service
     And Ann selects Log out in Service's Personal settings menu in the second browser
     Then Ann's Service dashboard in the first browser still works
     And Ann is logged out of Service in the second browser
+
+  @online @onsite @SVC-2 @SEC-21
+  Scenario: Logging out of the CRM ends Service in that browser too
+    Given Ann is logged in to the CRM
+    When Ann opens the Service dashboard in the first browser
+    And Ann opens the CRM again
+    And Ann selects Log out in the Personal settings menu
+    Then Ann's Service dashboard address no longer opens the dashboard

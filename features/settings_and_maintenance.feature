@@ -27,12 +27,15 @@ Feature: Log in to Settings and maintenance
       | Standard user                     | is refused at the Settings and maintenance login   |
 
   @online @onsite @SAM-5 @SEC-11
-  Scenario: A user without login rights cannot open the Users screen by its address
+  Scenario: A user without login rights cannot open Settings and maintenance pages by their address
     Given Ada is an administrator
     And Ada is logged in to Settings and maintenance
+    And Ada has opened the Add user form
     And Ada has opened the Users screen
     And Ben is logged in to the CRM
     When Ben opens the address of Ada's Users screen
+    Then Ben is shown the Settings and maintenance login instead of the Users screen
+    When Ben opens the address of Ada's Add user form
     Then Ben is shown the Settings and maintenance login instead of the Users screen
 
   @online @onsite @SAM-6
@@ -112,7 +115,8 @@ Feature: Log in to Settings and maintenance
     And Ada is an administrator
     When Ada logs in to Settings and maintenance
     And Ada selects OK without Accept
-    Then Ada is still shown the amendment to the Terms of Service
+    Then Ada is asked to select Accept first
+    And Ada is still shown the amendment to the Terms of Service
     When Ada opens the address of Bob's Users screen
     Then Ada is still shown the amendment to the Terms of Service
     When Ada cancels the amendment

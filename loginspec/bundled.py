@@ -26,6 +26,8 @@ from .provisioning import HttpProvisioner
 from .targets import IdentityProvider, Target
 
 HOST_RESOLVER_RULES = "MAP *.test 127.0.0.1"
+# The same mapping for the reference app's own calls (to the identity providers), in its format.
+APP_HOST_MAP = (("*.test", "127.0.0.1"),)
 APP_HOST_NAMES = {"online": "crm.test", "onsite": "crm-onsite.test"}
 CLIENT_ID = "loginspec-reference-crm"
 
@@ -74,7 +76,6 @@ class BundledStack:
             IdentityProviderSettings("microsoft", self.microsoft.base_url, CLIENT_ID, client_secret),
             IdentityProviderSettings("google", self.google.base_url, CLIENT_ID, client_secret),
         )
-        host_map = parse_resolver_rules(HOST_RESOLVER_RULES)
         for profile, server in servers.items():
             control_secret = secrets.token_urlsafe(24)
             settings = Settings(
@@ -87,12 +88,12 @@ class BundledStack:
                 test_mode=True,
                 control_secret=control_secret,
                 identity_providers=identity_providers,
-                host_map=host_map,
+                host_map=APP_HOST_MAP,
             )
             server.start(create_app(settings))
             self._running.append(server)
             _expect_healthy(server.url + "/healthz")
-            http = http_client(host_map)
+            http = http_client(parse_resolver_rules(HOST_RESOLVER_RULES))
             self.targets[profile] = Target(
                 name=f"bundled-{profile}",
                 profile=profile,

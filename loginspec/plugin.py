@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,7 +30,6 @@ from .report import ConformanceReport
 if TYPE_CHECKING:
     from .targets import Target, TargetSet
 
-ID_LIKE = re.compile(r"^[A-Z]+-\d+$")
 _PROFILES_KEY = pytest.StashKey[tuple[str, ...]]()
 
 
@@ -88,7 +86,7 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
         pytest.mark.usefixtures("target")(function)
         pytest.mark.profile(tag)(function)
         return True
-    if ID_LIKE.match(tag):
+    if catalogue.ID_PATTERN.match(tag):
         if not catalogue.is_catalogue_id(tag):
             raise pytest.UsageError(f"@{tag} is not an ID of the catalogue (loginspec/catalogue.toml)")
         pytest.mark.requirement(tag)(function)

@@ -9,6 +9,7 @@ recorded one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import Counter
@@ -128,7 +129,7 @@ class ConformanceReport:
     def _attach_traces(self) -> None:
         output = Path(self.config.getoption("--output", default="test-results")).absolute()
         for result in self.results.values():
-            trace = output / slugify(result.nodeid) / "trace.zip"
+            trace = output / artifacts_folder_name(result.nodeid) / "trace.zip"
             if result.outcome == "failed" and trace.is_file():
                 result.trace = str(trace)
 
@@ -158,6 +159,14 @@ class ConformanceReport:
             if ids:
                 terminalreporter.write_line(f"  {status}: {' '.join(ids)}")
         terminalreporter.write_line(f"Report: {(self.directory / 'index.html').absolute()}")
+
+
+def artifacts_folder_name(nodeid: str) -> str:
+    """The folder pytest-playwright keeps a test's trace in (its own rule: a slug, shortened when long)."""
+    name = slugify(nodeid)
+    if len(name) < 256:
+        return name
+    return f"{name[:100]}-{hashlib.sha256(name.encode()).hexdigest()[:7]}-{name[-100:]}"
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

@@ -10,21 +10,29 @@ from __future__ import annotations
 
 import argparse
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from .bundled import HOST_RESOLVER_RULES, BundledStack
 from .people import Person
+from .provisioning import ProvisioningError
+
+T = TypeVar("T")
 
 DEMO_PASSWORD = "lantern orbit maple 42"
+# Fixed, so that a CRM kept in --workdir still trusts the tenant after a restart of the (in-memory) provider.
+DEMO_TENANT_ID = "7d1b6c1e-3f0a-4c55-9a42-2f2f7bf5d0c1"
 
 
 def _seed(stack: BundledStack) -> list[str]:
+    """Demo people; with a kept --workdir they exist from the last run, which is fine."""
     lines = []
     for profile, target in stack.targets.items():
         for first, last, role in (("Ada", "Admin", "User level 0"), ("Sam", "Seller", "Standard user")):
             person = Person(first, last, f"{first.lower()}@demo.test", first.lower(), DEMO_PASSWORD)
-            user = target.provisioner.create_user(person, role=role)
-            lines.append(f"  {profile:<7} {role:<14} user ID {user.user_id:<16} password {DEMO_PASSWORD}")
+            _create_unless_there(target.provisioner.create_user, person, role=role)
+            lines.append(f"  {profile:<7} {role:<14} user ID {person.user_id(profile):<16} password {DEMO_PASSWORD}")
     online = stack.targets["online"]
     for kind, name, domain, first in (
         ("microsoft", "Contoso", "contoso.test", "Mia"),
@@ -33,19 +41,31 @@ def _seed(stack: BundledStack) -> list[str]:
         provider = online.identity_providers[kind]
         email = f"{first.lower()}@{domain}"
         if kind == "microsoft":
-            tenant = provider.control.add_tenant(name=name, domain=domain)
+            tenant = provider.control.add_tenant(name=name, domain=domain, tenant_id=DEMO_TENANT_ID)
             provider.control.add_user(email, DEMO_PASSWORD, f"{first} {name}", tenant=tenant)
         else:
             tenant = domain
             provider.control.add_user(email, DEMO_PASSWORD, f"{first} {name}", domain=domain)
-        company = online.provisioner.create_company(name, email_domain=domain, sso_provider=kind, sso_tenant=tenant)
-        person = Person(first, name, email, first.lower(), DEMO_PASSWORD)
-        online.provisioner.create_user(person, state="invited", company=company, send_activation_email=True)
-        lines.append(
-            f"  online  {kind:<14} {email:<24} invited: open the activation email in the inbox; "
-            f"password at {kind}: {DEMO_PASSWORD}"
+        company = _create_unless_there(
+            online.provisioner.create_company, name, email_domain=domain, sso_provider=kind, sso_tenant=tenant
         )
+        person = Person(first, name, email, first.lower(), DEMO_PASSWORD)
+        if company is not None:
+            online.provisioner.create_user(person, state="invited", company=company, send_activation_email=True)
+            state = "invited: open the activation email in the inbox"
+        else:
+            state = "from an earlier run"
+        lines.append(f"  online  {kind:<14} {email:<24} {state}; password at {kind}: {DEMO_PASSWORD}")
     return lines
+
+
+def _create_unless_there(create: Callable[..., T], *arguments: object, **options: object) -> T | None:
+    try:
+        return create(*arguments, **options)
+    except ProvisioningError as error:
+        if " 409:" not in str(error):
+            raise
+        return None
 
 
 def main() -> None:

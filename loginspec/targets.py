@@ -20,6 +20,8 @@ A target file (TOML), for `--target-file`:
     base_url = "https://crm.example.test"
     control_url = "https://crm.example.test/_control"
     control_secret_env = "CRM_CONTROL_SECRET"       # the secret is read from this variable
+    login_path = "/login"                           # optional: where the login screens are
+    settings_login_path = "/settings/login"
 """
 
 from __future__ import annotations
@@ -56,9 +58,20 @@ class Target:
     http: httpx.Client
     mail: MailSinkClient | None = None
     identity_providers: dict[str, IdentityProvider] = field(default_factory=dict)
+    login_path: str = "/login"
+    settings_login_path: str = "/settings/login"
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
+
+    @property
+    def login_url(self) -> str:
+        """Where the CRM's login screen is: the one address a scenario starts from."""
+        return self.url(self.login_path)
+
+    @property
+    def settings_login_url(self) -> str:
+        return self.url(self.settings_login_path)
 
 
 class TargetSet(Protocol):
@@ -153,6 +166,8 @@ def _fill(targets: ExternalTargets, document: dict[str, Any], path: Path, host_m
             http=http,
             mail=MailSinkClient(sink_url) if isinstance(sink_url, str) and sink_url else None,
             identity_providers=providers,
+            login_path=str(table.get("login_path", "/login")),
+            settings_login_path=str(table.get("settings_login_path", "/settings/login")),
         )
 
 

@@ -11,13 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import httpx
 from playwright.sync_api import BrowserContext, Page
 
 from fake_services.mailsink import MailSinkClient, Message
 from loginspec.people import Person, PersonFactory
 from loginspec.provisioning import Company, ProvisionedUser
 from loginspec.targets import Target
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the target answered to a request a step made: its status and its body."""
+
+    status: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,9 @@ class Cast:
         self.answers: dict[str, object] = {}
         self.timings: list[dict] = []
         self.planted: list[dict] = []
-        self.last_response: httpx.Response | None = None
+        self.opened: list[tuple[str, str, int]] = []
+        self.misbehaving: set[str] = set()
+        self.last_answer: Answer | None = None
         self.expect_client_error = False
 
     def person(self, handle: str) -> Member:
@@ -99,6 +108,15 @@ class Cast:
         assert member.emails, f"no email for {handle} has been read yet"
         return member.emails[-1]
 
+    def misbehave(self, kind: str, misbehaviour: str) -> None:
+        """Queue a misbehaviour at a provider; whatever is left unused is cleared when the scenario ends."""
+        self.target.identity_providers[kind].control.misbehave(misbehaviour)
+        self.misbehaving.add(kind)
+
+    def clean_up(self) -> None:
+        for kind in self.misbehaving:
+            self.target.identity_providers[kind].control.clear_misbehaviours()
+
     def mailer(self) -> MailSinkClient:
         if self.target.mail is None:
             raise AssertionError(f"the target {self.target.name} has no mail sink to read emails from")
@@ -117,6 +135,12 @@ class Cast:
             )
             member.browsers[which] = page
         return member.browsers[which]
+
+    def last_page(self, handle: str, origin: str) -> Visit:
+        """The last page `handle`'s browsers loaded from `origin` (a 200, not a redirect)."""
+        shown = [visit for visit in self.pages_visited(handle, origin) if visit.status == 200]
+        assert shown, f"{handle}'s browsers loaded no page from {origin}"
+        return shown[-1]
 
     def pages_visited(self, handle: str, origin: str, since: int = 0) -> list[Visit]:
         """The page responses (redirects included) from `origin` that `handle`'s browsers got since `since`."""

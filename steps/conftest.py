@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
@@ -16,5 +16,8 @@ expect.set_options(timeout=10_000)
 
 
 @pytest.fixture
-def cast(target: Target, people: PersonFactory, new_context: Callable[..., BrowserContext]) -> Cast:
-    return Cast(target, people, new_context)
+def cast(target: Target, people: PersonFactory, new_context: Callable[..., BrowserContext]) -> Iterator[Cast]:
+    target.http.cookies.clear()  # the HTTP client outlives scenarios; its cookies must not
+    scenario_cast = Cast(target, people, new_context)
+    yield scenario_cast
+    scenario_cast.clean_up()

@@ -8,8 +8,6 @@ import binascii
 import math
 import re
 
-import httpx
-
 from loginspec.targets import Target
 
 BASE64URL = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -74,7 +72,3 @@ def session_cookies(target: Target, url: str, cookies: list[dict], marker: str) 
     return [
         cookie for cookie in cookies if not opens_page(target, url, [c for c in cookies if c is not cookie], marker)
     ]
-
-
-def get(target: Target, url: str, **kwargs: object) -> httpx.Response:
-    return target.http.get(url, **kwargs)  # type: ignore[arg-type]

@@ -42,7 +42,7 @@ def strength_says(cast: Cast, level: str) -> None:
 def still_not_activated(cast: Cast, target: Target, name: str) -> None:
     member = cast.person(name)
     other_browser = cast.browser(name, "second")
-    LoginPage(other_browser, target.base_url).open().sign_in(
+    LoginPage(other_browser, target.login_url).open().sign_in(
         cast.user_id(name), member.attempted_password or member.person.password
     )
-    expect(LoginPage(other_browser, target.base_url).refusal).to_be_visible()
+    expect(LoginPage(other_browser, target.login_url).refusal).to_be_visible()

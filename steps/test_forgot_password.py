@@ -20,7 +20,7 @@ scenarios("forgot_password.feature")
 
 
 def _request_reset(page: Page, target: Target, email: str) -> None:
-    login = LoginPage(page, target.base_url).open()
+    login = LoginPage(page, target.login_url).open()
     login.forgot_password_link().click()
     page.get_by_role("textbox", name=re.compile(r"email", re.IGNORECASE)).fill(email)
     page.get_by_role("button", name="Reset Password").click()
@@ -30,6 +30,15 @@ def _request_reset(page: Page, target: Target, email: str) -> None:
 def asks_for_reset(cast: Cast, target: Target, name: str) -> None:
     cast.expect_mail(name)
     _request_reset(cast.browser(name), target, cast.person(name).person.email)
+
+
+@when(parsers.parse("{name:w} asks to reset the password {times:d} times"))
+def asks_for_reset_repeatedly(cast: Cast, target: Target, name: str, times: int) -> None:
+    cast.expect_mail(name)
+    page = cast.browser(name)
+    for _ in range(times):
+        _request_reset(page, target, cast.person(name).person.email)
+        expect(page.get_by_role("status")).to_be_visible()
 
 
 @given(parsers.parse("{name:w} has asked to reset the password"))
@@ -84,7 +93,7 @@ def follows_link_in_second_browser(cast: Cast, name: str, anchor: str) -> None:
 
 @then(parsers.parse("the login screen tells {name:w} that the password has changed"))
 def told_password_changed(cast: Cast, target: Target, name: str) -> None:
-    login = LoginPage(cast.browser(name), target.base_url)
+    login = LoginPage(cast.browser(name), target.login_url)
     login.expect_shown()
     expect(login.status).to_contain_text(re.compile(r"password has (been )?changed", re.IGNORECASE))
 
@@ -94,14 +103,14 @@ def old_password_fails(cast: Cast, target: Target, name: str) -> None:
     member = cast.person(name)
     assert member.old_password and member.old_password != member.person.password
     page = cast.browser(name, "old password")
-    login = LoginPage(page, target.base_url).open()
+    login = LoginPage(page, target.login_url).open()
     login.sign_in(cast.user_id(name), member.old_password)
     expect(login.refusal).to_be_visible()
 
 
 @when(parsers.parse("{name:w} selects Forgot your password? on the login screen"))
 def selects_forgot_password(cast: Cast, target: Target, name: str) -> None:
-    LoginPage(cast.browser(name), target.base_url).open().forgot_password_link().click()
+    LoginPage(cast.browser(name), target.login_url).open().forgot_password_link().click()
 
 
 @then(parsers.parse("{name:w} is told to contact the CRM administrator"))
@@ -136,7 +145,7 @@ def logs_in_with_new_password(cast: Cast, target: Target, name: str, admin: str)
 def first_browser_signed_out(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name, "first")
     page.reload()
-    LoginPage(page, target.base_url).expect_shown()
+    LoginPage(page, target.login_url).expect_shown()
 
 
 @then(parsers.parse("an email arrives for {name:w} saying the password was changed"))

@@ -10,6 +10,7 @@ from pytest_bdd import parsers, scenarios, then, when
 from loginspec.targets import Target
 
 from .cast import Cast
+from .inspection import opens_page
 from .pages.crm import MainScreen
 from .pages.help import LoginHelpPage
 from .pages.login import LoginPage
@@ -19,7 +20,7 @@ scenarios("login.feature")
 
 @then("the login screen asks only for the user ID, with Next")
 def asks_for_user_id_first(cast: Cast, target: Target) -> None:
-    login = LoginPage(next(iter(cast.members.values())).browsers["first"], target.base_url)
+    login = LoginPage(next(iter(cast.members.values())).browsers["first"], target.login_url)
     expect(login.user_id).to_be_editable()
     expect(login.next_button).to_be_visible()
     expect(login.password).to_have_count(0)
@@ -27,21 +28,21 @@ def asks_for_user_id_first(cast: Cast, target: Target) -> None:
 
 @when(parsers.parse("{name:w} enters the email address and selects Next"))
 def enters_email_then_next(cast: Cast, target: Target, name: str) -> None:
-    login = LoginPage(cast.browser(name), target.base_url)
+    login = LoginPage(cast.browser(name), target.login_url)
     login.user_id.fill(cast.person(name).person.email)
     login.next_button.click()
 
 
 @then(parsers.parse("the login screen asks for the password of {name:w}'s email address"))
 def asks_for_password_of(cast: Cast, target: Target, name: str) -> None:
-    login = LoginPage(cast.browser(name), target.base_url)
+    login = LoginPage(cast.browser(name), target.login_url)
     expect(login.password).to_be_editable()
     expect(login.user_id).to_have_value(cast.person(name).person.email)
 
 
 @when(parsers.parse("{name:w} enters the password and selects Log in"))
 def enters_password_then_log_in(cast: Cast, target: Target, name: str) -> None:
-    login = LoginPage(cast.browser(name), target.base_url)
+    login = LoginPage(cast.browser(name), target.login_url)
     login.password.fill(cast.person(name).person.password)
     login.log_in_button.click()
 
@@ -49,30 +50,30 @@ def enters_password_then_log_in(cast: Cast, target: Target, name: str) -> None:
 @when(parsers.parse("{name:w} logs in with the email address as user ID"))
 def logs_in_with_email(cast: Cast, target: Target, name: str) -> None:
     person = cast.person(name).person
-    LoginPage(cast.browser(name), target.base_url).open().sign_in(person.email, person.password)
+    LoginPage(cast.browser(name), target.login_url).open().sign_in(person.email, person.password)
 
 
 @when(parsers.parse("{name:w} logs in with the assigned user name"))
 def logs_in_with_user_name(cast: Cast, target: Target, name: str) -> None:
     person = cast.person(name).person
-    LoginPage(cast.browser(name), target.base_url).open().sign_in(person.username, person.password)
+    LoginPage(cast.browser(name), target.login_url).open().sign_in(person.username, person.password)
 
 
 @when(parsers.parse("{name:w} logs in with a wrong password"))
 def logs_in_with_wrong_password(cast: Cast, target: Target, name: str) -> None:
     wrong = cast.people.passphrase()
-    LoginPage(cast.browser(name), target.base_url).open().sign_in(cast.user_id(name), wrong)
+    LoginPage(cast.browser(name), target.login_url).open().sign_in(cast.user_id(name), wrong)
 
 
 @when(parsers.parse("{name:w} logs in with a user ID nobody has"))
 def logs_in_as_nobody(cast: Cast, target: Target, name: str) -> None:
     stranger = cast.people.person()
-    LoginPage(cast.browser(name), target.base_url).open().sign_in(stranger.user_id(target.profile), stranger.password)
+    LoginPage(cast.browser(name), target.login_url).open().sign_in(stranger.user_id(target.profile), stranger.password)
 
 
 @when(parsers.parse("{name:w} logs in with the user ID and the password {name2:w} meant to choose"))
 def logs_in_with_intended_password(cast: Cast, target: Target, name: str, name2: str) -> None:
-    LoginPage(cast.browser(name), target.base_url).open().sign_in(
+    LoginPage(cast.browser(name), target.login_url).open().sign_in(
         cast.user_id(name), cast.person(name2).person.password
     )
 
@@ -93,12 +94,12 @@ def shows_own_identity(cast: Cast, name: str) -> None:
 @then("the login screen links to help for login problems")
 def links_to_help(cast: Cast, target: Target) -> None:
     page = next(iter(cast.members.values())).browsers["first"]
-    expect(LoginPage(page, target.base_url).help_link()).to_be_visible()
+    expect(LoginPage(page, target.login_url).help_link()).to_be_visible()
 
 
 @when(parsers.parse("{name:w} follows the help link"))
 def follows_help_link(cast: Cast, target: Target, name: str) -> None:
-    LoginPage(cast.browser(name), target.base_url).help_link().click()
+    LoginPage(cast.browser(name), target.login_url).help_link().click()
 
 
 @then(parsers.parse('the help lists "{question}"'))
@@ -109,43 +110,35 @@ def help_lists(cast: Cast, question: str) -> None:
 
 @then(parsers.parse("the login screen tells {name:w} that the session has ended"))
 def logged_out_notice(cast: Cast, target: Target, name: str) -> None:
-    login = LoginPage(cast.browser(name), target.base_url)
+    login = LoginPage(cast.browser(name), target.login_url)
     login.expect_shown()
     expect(login.status).to_contain_text(re.compile("logged out", re.IGNORECASE))
 
 
-def _cookie_header(cookies: list[dict]) -> str:
-    return "; ".join(f"{cookie['name']}={cookie['value']}" for cookie in cookies)
-
-
-def _shows_crm_of(response, name: str) -> bool:  # type: ignore[no-untyped-def]
-    return response.status_code == 200 and name in response.text
-
-
 @when(parsers.parse("{name:w}'s session cookies are copied while {name:w} is signed in"))
 def copies_session_cookies(cast: Cast, target: Target, name: str) -> None:
-    context = cast.browser(name).context
-    cookies = context.cookies(target.base_url)
+    page = cast.browser(name)
+    cookies = page.context.cookies(target.base_url)
     assert cookies, "the browser holds no cookie for the CRM while signed in"
-    response = target.http.get(target.url("/crm"), headers={"Cookie": _cookie_header(cookies)})
-    assert _shows_crm_of(response, cast.person(name).person.name), (
-        f"replaying the cookies over HTTP should open the CRM while the session lives (got {response.status_code})"
+    member = cast.person(name)
+    member.addresses["signed in"] = page.url
+    assert opens_page(target, page.url, cookies, member.person.name), (
+        "replaying the cookies over HTTP should open the CRM while the session lives"
     )
-    cast.person(name).saved_cookies = cookies
+    member.saved_cookies = cookies
 
 
 @then(parsers.parse("the copied cookies no longer open {name:w}'s CRM, in the browser or over HTTP"))
 def copied_cookies_refused(cast: Cast, target: Target, name: str) -> None:
     member = cast.person(name)
-    cookies = member.saved_cookies
-    response = target.http.get(target.url("/crm"), headers={"Cookie": _cookie_header(cookies)})
-    assert not _shows_crm_of(response, member.person.name), (
-        f"the old cookies still open the CRM ({response.status_code})"
+    signed_in_page = member.addresses["signed in"]
+    assert not opens_page(target, signed_in_page, member.saved_cookies, member.person.name), (
+        "the old cookies still open the CRM over HTTP"
     )
     page = cast.browser(name)
-    page.context.add_cookies(cookies)
-    page.goto(target.url("/crm"))
-    LoginPage(page, target.base_url).expect_shown()
+    page.context.add_cookies(member.saved_cookies)  # type: ignore[arg-type]
+    page.goto(signed_in_page)
+    LoginPage(page, target.login_url).expect_shown()
     expect(MainScreen(page).signed_in_user).to_have_count(0)
 
 
@@ -161,7 +154,7 @@ def goes_online(cast: Cast, name: str) -> None:
 
 @then(parsers.parse("the login screen tells {name:w} that there is no internet connection"))
 def says_offline(cast: Cast, target: Target, name: str) -> None:
-    login = LoginPage(cast.browser(name), target.base_url)
+    login = LoginPage(cast.browser(name), target.login_url)
     expect(
         login.refusal.filter(has_text=re.compile("not connected|no internet|offline", re.IGNORECASE))
     ).to_be_visible()
@@ -169,7 +162,7 @@ def says_offline(cast: Cast, target: Target, name: str) -> None:
 
 @then(parsers.parse("the login screen no longer warns {name:w} about the connection"))
 def no_offline_warning(cast: Cast, target: Target, name: str) -> None:
-    login = LoginPage(cast.browser(name), target.base_url)
+    login = LoginPage(cast.browser(name), target.login_url)
     expect(login.refusal.filter(has_text=re.compile("not connected|no internet|offline", re.IGNORECASE))).to_have_count(
         0
     )
@@ -177,7 +170,7 @@ def no_offline_warning(cast: Cast, target: Target, name: str) -> None:
 
 @when(parsers.parse("{name:w} tries to log in"))
 def tries_to_log_in(cast: Cast, target: Target, name: str) -> None:
-    login = LoginPage(cast.browser(name), target.base_url)
+    login = LoginPage(cast.browser(name), target.login_url)
     login.user_id.fill(cast.user_id(name))
     submit = login.next_button if login.is_identifier_first else login.log_in_button
     if not login.is_identifier_first:
@@ -187,5 +180,5 @@ def tries_to_log_in(cast: Cast, target: Target, name: str) -> None:
 
 @then(parsers.parse("{name:w} is still on the login screen"))
 def still_on_login(cast: Cast, target: Target, name: str) -> None:
-    LoginPage(cast.browser(name), target.base_url).expect_shown()
+    LoginPage(cast.browser(name), target.login_url).expect_shown()
     expect(MainScreen(cast.browser(name)).signed_in_user).to_have_count(0)

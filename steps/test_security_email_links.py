@@ -45,7 +45,7 @@ def token_not_stored(cast: Cast, target: Target) -> None:
 @when(parsers.parse('a reset for {name:w} is requested over HTTP with the {header} header set to "{value}"'))
 def reset_with_forged_header(cast: Cast, target: Target, name: str, header: str, value: str) -> None:
     forged = {header: value}
-    login = read_page(target.http.get(target.url("/login")).text, target.url("/login"))
+    login = read_page(target.http.get(target.login_url).text, target.login_url)
     forgot_url = next(link.href for link in login.links if link.text == "Forgot your password?")
     page = target.http.get(forgot_url, headers=forged)
     form = read_page(page.text, forgot_url).forms[0]

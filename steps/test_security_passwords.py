@@ -47,14 +47,14 @@ def user_with_long_password(cast: Cast, name: str, length: int) -> None:
 def logs_in_with_prefix(cast: Cast, target: Target, name: str, count: int) -> None:
     password = cast.person(name).person.password
     assert len(password) > count
-    LoginPage(cast.browser(name), target.base_url).open().sign_in(cast.user_id(name), password[:count])
+    LoginPage(cast.browser(name), target.login_url).open().sign_in(cast.user_id(name), password[:count])
 
 
 @when(parsers.parse("{name:w} logs in with the password in capital letters"))
 def logs_in_with_capitals(cast: Cast, target: Target, name: str) -> None:
     password = cast.person(name).person.password
     assert password.upper() != password
-    LoginPage(cast.browser(name), target.base_url).open().sign_in(cast.user_id(name), password.upper())
+    LoginPage(cast.browser(name), target.login_url).open().sign_in(cast.user_id(name), password.upper())
 
 
 @when(parsers.parse('{name:w} follows the "{anchor}" link in a browser without JavaScript'))
@@ -79,7 +79,7 @@ def refused_without_script(cast: Cast, reason: str) -> None:
 @when(parsers.parse("{name:w} sends a password of {megabytes:d} MB from the login screen"))
 def sends_huge_password(cast: Cast, target: Target, name: str, megabytes: int) -> None:
     page = cast.browser(name)
-    login = LoginPage(page, target.base_url).open()
+    login = LoginPage(page, target.login_url).open()
     login.enter_user_id(cast.user_id(name))
     login.password.evaluate("(field, size) => { field.value = 'x'.repeat(size); }", megabytes * 1024 * 1024)
     with page.expect_response(lambda response: response.request.method == "POST") as answer:

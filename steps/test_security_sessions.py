@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from urllib.parse import urlsplit
 
@@ -16,7 +17,8 @@ from .common.settings_and_maintenance import is_logged_in_to_settings
 from .inspection import opens_page, randomness_bits, reveals, session_cookies
 from .pages.crm import MainScreen
 from .pages.login import LoginPage
-from .pages.settings import SettingsScreen
+from .pages.providers import sign_in_page
+from .pages.settings import SettingsScreen, TermsDialog
 
 scenarios("security/sessions.feature")
 
@@ -81,11 +83,24 @@ def session_ids_not_stored(cast: Cast, target: Target) -> None:
             assert cookie["value"] not in stored
 
 
+def _probe_sign_in(cast: Cast, target: Target, name: str) -> None:
+    """Sign in in a browser of its own, the way this person signs in, to learn what a session looks like."""
+    probe = cast.browser(name, "probe")
+    person = cast.person(name).person
+    login = LoginPage(probe, target.login_url).open()
+    if cast.company and cast.company.sso_provider:
+        login.user_id.fill(person.email)
+        login.next_button.click()
+        sign_in_page(cast.company.sso_provider, probe).sign_in(person.email, person.password)
+    else:
+        login.sign_in(cast.user_id(name), person.password)
+    MainScreen(probe).expect_open_for(person.name)
+
+
 @given(parsers.parse("someone has planted session cookies in {name:w}'s browser before {name2:w} logs in"))
 def planted_cookies(cast: Cast, target: Target, name: str, name2: str) -> None:
+    _probe_sign_in(cast, target, name)
     probe = cast.browser(name, "probe")
-    LoginPage(probe, target.base_url).open().sign_in(cast.user_id(name), cast.person(name).person.password)
-    MainScreen(probe).expect_open_for(cast.person(name).person.name)
     cast.person(name).addresses["signed in"] = probe.url
     real = _session_cookies_of(cast, target, name, "probe")
     planted = [{"name": cookie["name"], "value": secrets.token_urlsafe(16), "url": target.base_url} for cookie in real]
@@ -141,9 +156,54 @@ def opens_users_again(cast: Cast, name: str) -> None:
     SettingsScreen(cast.browser(name)).navigation.get_by_role("link", name="Users").click()
 
 
+@when(parsers.parse("{name:w}'s cookies are noted while the amendment is shown"))
+def notes_cookies(cast: Cast, target: Target, name: str) -> None:
+    page = cast.browser(name)
+    expect(TermsDialog(page).dialog).to_be_visible()
+    cast.person(name).saved_cookies = page.context.cookies(target.base_url)
+
+
+@then(parsers.parse("the cookies noted before the amendment do not open {name:w}'s Users screen"))
+def noted_cookies_useless(cast: Cast, target: Target, name: str) -> None:
+    users = SettingsScreen(cast.browser(name)).open_users()
+    noted = [{"name": cookie["name"], "value": cookie["value"]} for cookie in cast.person(name).saved_cookies]
+    now = {cookie["name"]: cookie["value"] for cookie in cast.browser(name).context.cookies(target.base_url)}
+    assert any(now.get(cookie["name"]) != cookie["value"] for cookie in noted), "no cookie changed at acceptance"
+    assert not opens_page(target, users.page.url, noted, "Add user")
+
+
+@given(parsers.parse("{name:w} has opened the Service dashboard"))
+def has_opened_service(cast: Cast, name: str) -> None:
+    page = cast.browser(name)
+    cast.person(name).addresses["CRM main screen"] = page.url
+    MainScreen(page).go_to("Contact")
+    cast.person(name).addresses["a CRM page"] = page.url
+    MainScreen(page).go_to("Service")
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("dashboard", re.IGNORECASE))).to_be_visible()
+    cast.person(name).addresses["Service dashboard"] = page.url
+
+
+@when(parsers.parse("the addresses {name:w} visited are opened in a browser that has not signed in"))
+def strangers_open_addresses(cast: Cast, target: Target, name: str) -> None:
+    stranger = cast.browser(name, "stranger")
+    cast.opened = []
+    for label, address in cast.person(name).addresses.items():
+        stranger.goto(address)
+        cast.opened.append((label, stranger.url, LoginPage(stranger, target.login_url).heading.count()))
+
+
+@then("each of them shows a login screen instead")
+def each_shows_login(cast: Cast, target: Target) -> None:
+    assert len(cast.opened) >= 3, cast.opened
+    for label, url, login_headings in cast.opened:
+        assert login_headings == 1, f"{label} opened {url} without a login screen"
+    member = next(iter(cast.members.values()))
+    expect(MainScreen(member.browsers["stranger"]).signed_in_user).to_have_count(0)
+
+
 @then("the page was sent with Cache-Control no-store")
 def last_page_no_store(cast: Cast, target: Target) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
-    pages = cast.pages_visited(member.handle, target.base_url)
-    assert pages, "no page was loaded"
-    assert "no-store" in pages[-1].headers.get("cache-control", ""), (pages[-1].url, pages[-1].headers)
+    page = cast.last_page(member.handle, target.base_url)
+    assert "no-store" in page.headers.get("cache-control", ""), (page.url, page.headers)

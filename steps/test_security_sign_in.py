@@ -57,7 +57,7 @@ def four_failures(cast: Cast, target: Target) -> None:
     cast.answers = {}
     for case, (user_id, password) in attempts.items():
         page = cast.browser("Ann", case)
-        login = LoginPage(page, target.base_url).open()
+        login = LoginPage(page, target.login_url).open()
         login.enter_user_id(user_id)
         login.password.fill(password)
         with page.expect_response(lambda response: response.request.method == "POST") as answer:
@@ -79,7 +79,7 @@ def answers_alike(cast: Cast) -> None:
 
 def _timed(cast: Cast, target: Target, attempts: list[dict]) -> list[dict]:
     page = cast.browser("Ann", "timing")
-    login = LoginPage(page, target.base_url).open()
+    login = LoginPage(page, target.login_url).open()
     login.enter_user_id(cast.user_id("Ann"))
     return page.evaluate(TIMED_ATTEMPTS, {"attempts": attempts, "headers": {}})
 

@@ -7,8 +7,11 @@ import re
 from playwright.sync_api import expect
 from pytest_bdd import parsers, scenarios, then, when
 
+from loginspec.targets import Target
+
 from .cast import Cast
 from .pages.crm import MainScreen
+from .pages.login import LoginPage
 from .pages.service import ServiceDashboard, ServiceLanding
 
 scenarios("service.feature")
@@ -59,10 +62,12 @@ def logged_out_of_service(cast: Cast, name: str, where: str) -> None:
 
 
 @then(parsers.parse("{name:w}'s Service dashboard address no longer opens the dashboard"))
-def dashboard_address_closed(cast: Cast, name: str) -> None:
+def dashboard_address_closed(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     page.goto(cast.person(name).addresses["Service dashboard"])
-    ServiceLanding(page).expect_shown()
+    # Service's own Log in, or the CRM's login screen when the CRM session has gone too.
+    service_log_in = ServiceLanding(page).log_in_button
+    expect(service_log_in.or_(LoginPage(page, target.login_url).heading).first).to_be_visible()
     expect(ServiceDashboard(page).heading).to_have_count(0)
 
 

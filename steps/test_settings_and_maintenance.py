@@ -25,12 +25,12 @@ def opens_from_main_menu(cast: Cast, name: str) -> None:
 
 @then(parsers.parse("a login screen asks {name:w} for a user ID and password, with OK"))
 def settings_login_shown(cast: Cast, target: Target, name: str) -> None:
-    SettingsLoginPage(cast.browser(name), target.base_url).expect_shown()
+    SettingsLoginPage(cast.browser(name), target.settings_login_url).expect_shown()
 
 
 @when(parsers.parse("{name:w} logs in there with the user ID and password"))
 def logs_in_there(cast: Cast, target: Target, name: str) -> None:
-    SettingsLoginPage(cast.browser(name), target.base_url).sign_in(
+    SettingsLoginPage(cast.browser(name), target.settings_login_url).sign_in(
         cast.user_id(name), cast.person(name).person.password
     )
 
@@ -42,15 +42,24 @@ def gets_in(cast: Cast, name: str) -> None:
 
 @then(parsers.parse("{name:w} is refused at the Settings and maintenance login"))
 def refused_at_settings_login(cast: Cast, target: Target, name: str) -> None:
-    login = SettingsLoginPage(cast.browser(name), target.base_url)
+    login = SettingsLoginPage(cast.browser(name), target.settings_login_url)
     login.expect_shown()
     expect(login.refusal).to_be_visible()
     expect(SettingsScreen(cast.browser(name)).navigation).to_have_count(0)
 
 
-@when(parsers.parse("{name:w} opens the address of {owner:w}'s Users screen"))
-def opens_users_address(cast: Cast, name: str, owner: str) -> None:
-    cast.browser(name).goto(cast.person(owner).addresses["Users screen"])
+@when(parsers.re(r"(?P<name>\w+) opens the address of (?P<owner>\w+)'s (?P<screen>Users screen|Add user form)"))
+def opens_settings_address(cast: Cast, name: str, owner: str, screen: str) -> None:
+    cast.browser(name).goto(cast.person(owner).addresses[screen])
+
+
+@given(parsers.parse("{name:w} has opened the Add user form"))
+def has_opened_add_user(cast: Cast, name: str) -> None:
+    page = cast.browser(name)
+    SettingsScreen(page).open_users()
+    page.get_by_role("link", name="Add user").click()
+    expect(page.get_by_role("button", name="Save")).to_be_visible()
+    cast.person(name).addresses["Add user form"] = page.url
 
 
 @then(parsers.parse("the Users screen lists {name:w} with {name2:w}'s user ID and the role {role}"))
@@ -94,12 +103,6 @@ def told_too_many(cast: Cast, admin: str, name: str) -> None:
     expect(UsersPage(cast.browser(admin)).problem).to_contain_text(re.compile("too many", re.IGNORECASE))
 
 
-@then(parsers.parse("{name:w} has received {count:d} emails"))
-def has_received(cast: Cast, name: str, count: int) -> None:
-    received = cast.mailer().messages(to=cast.person(name).person.email)
-    assert len(received) == count, [message.subject for message in received]
-
-
 @given(parsers.parse("the mail server will refuse the next email to {name:w}"))
 def mail_server_refuses(cast: Cast, name: str) -> None:
     cast.mailer().fail_next("rcpt", 550, "5.1.1 Mailbox unavailable", recipient=cast.person(name).person.email)
@@ -124,14 +127,14 @@ def shown_terms(cast: Cast, name: str) -> None:
     expect(SettingsScreen(page).navigation).to_have_count(0)
 
 
-@when(parsers.parse("{name:w} selects Accept and OK"))
-def accepts_terms(cast: Cast, name: str) -> None:
-    TermsDialog(cast.browser(name)).accept()
-
-
 @when(parsers.parse("{name:w} selects OK without Accept"))
 def ok_without_accept(cast: Cast, name: str) -> None:
     TermsDialog(cast.browser(name)).ok()
+
+
+@then(parsers.parse("{name:w} is asked to select Accept first"))
+def asked_to_accept(cast: Cast, name: str) -> None:
+    expect(TermsDialog(cast.browser(name)).dialog.get_by_role("alert")).to_contain_text("Accept")
 
 
 @when(parsers.parse("{name:w} cancels the amendment"))
@@ -143,7 +146,7 @@ def cancels_terms(cast: Cast, name: str) -> None:
 def logs_out_of_settings(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     page.get_by_role("button", name="Log out").click()
-    SettingsLoginPage(page, target.base_url).expect_shown()
+    SettingsLoginPage(page, target.settings_login_url).expect_shown()
 
 
 @then(parsers.parse("Settings and maintenance opens for {name:w} without the amendment"))

@@ -56,5 +56,9 @@ Feature: Requests and headers
   @online @SEC-29
   Scenario: A broken answer from an identity provider gets a generic error
     Given Ann is a single sign-on user of a company that signs in with Microsoft 365
-    When the CRM's single sign-on answer address receives garbage
-    Then the answer is a 4xx with no stack trace, SQL or internal detail
+    And Ann has logged out of the CRM
+    When Ann's next answer from Microsoft 365 is held back on its way to the CRM
+    And Ann logs in to the CRM with the email address
+    And the held answer is delivered with its code garbled
+    Then the browser that got the answer is told to contact the company's IT support
+    And the answer is a 4xx with no stack trace, SQL or internal detail

@@ -60,7 +60,50 @@ Feature: Sessions
     When Ann opens the login screen
     Then the page was sent with Cache-Control no-store
     When Ann logs in with the user ID and password
-    Then the page was sent with Cache-Control no-store
+    Then the CRM main screen opens for Ann
+    And the page was sent with Cache-Control no-store
     When Ann selects Log out in the Personal settings menu
     And Ann goes back in the browser
     Then the browser shows the login screen, not Ann's CRM
+
+  @online @SEC-20
+  Scenario: Single sign-on issues a new session id too; a planted one never signs in
+    Given Ann is a single sign-on user of a company that signs in with Microsoft 365
+    And Ann has logged out of the CRM
+    And someone has planted session cookies in Ann's browser before Ann logs in
+    When Ann logs in to the CRM with the email address
+    Then Ann's browser holds session ids other than the planted ones
+    And the planted session ids open nothing
+
+  @onsite @SEC-20
+  Scenario: Accepting the Terms of Service amendment issues a new session id
+    Given Ada is an administrator
+    When Ada logs in to Settings and maintenance
+    And Ada's cookies are noted while the amendment is shown
+    And Ada selects Accept and OK
+    Then Settings and maintenance opens for Ada
+    And the cookies noted before the amendment do not open Ada's Users screen
+
+  @online @onsite @SEC-11
+  Scenario: Without a session, no signed-in page opens
+    Given Ann is logged in to the CRM
+    And Ann has opened the Service dashboard
+    When the addresses Ann visited are opened in a browser that has not signed in
+    Then each of them shows a login screen instead
+
+  @online @onsite @SEC-25
+  Scenario: Following the activation link grants no access before a password is set
+    Given Ann has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    And Ann opens the CRM again
+    Then Ann is not signed in
+
+  @online @SEC-25
+  Scenario: A single sign-on activation still waiting at the provider grants no access
+    Given Acme is a company that signs in with Microsoft 365
+    And Ann has a Microsoft 365 account at Acme and has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    And Ann enters the email address and continues
+    Then the Microsoft 365 sign-in page asks Ann to sign in
+    When Ann opens the CRM again
+    Then Ann is not signed in

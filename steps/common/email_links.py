@@ -59,4 +59,10 @@ def offered_support(cast: Cast, name: str) -> None:
 def can_go_back_to_login(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     page.get_by_role("link", name=re.compile(r"back to log ?in", re.IGNORECASE)).click()
-    LoginPage(page, target.base_url).expect_shown()
+    LoginPage(page, target.login_url).expect_shown()
+
+
+@then(parsers.parse("{name:w} has received {count:d} emails"))
+def has_received(cast: Cast, name: str, count: int) -> None:
+    received = cast.mailer().messages(to=cast.person(name).person.email)
+    assert len(received) == count, [message.subject for message in received]

@@ -13,7 +13,7 @@ from ..pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog
 
 @when(parsers.parse("{name:w} logs in to Settings and maintenance"))
 def logs_in_to_settings(cast: Cast, target: Target, name: str) -> None:
-    SettingsLoginPage(cast.browser(name), target.base_url).open().sign_in(
+    SettingsLoginPage(cast.browser(name), target.settings_login_url).open().sign_in(
         cast.user_id(name), cast.person(name).person.password
     )
 
@@ -53,7 +53,7 @@ def adds_user(cast: Cast, target: Target, name: str, new: str, role: str) -> Non
 @then(parsers.parse("{name:w} is at the Settings and maintenance login"))
 def shown_settings_login(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
-    SettingsLoginPage(page, target.base_url).expect_shown()
+    SettingsLoginPage(page, target.settings_login_url).expect_shown()
     expect(page.get_by_role("table", name="Users")).to_have_count(0)
 
 
@@ -62,3 +62,8 @@ def shown_settings_login(cast: Cast, target: Target, name: str) -> None:
 def has_opened_users(cast: Cast, name: str) -> None:
     SettingsScreen(cast.browser(name)).open_users()
     cast.person(name).addresses["Users screen"] = cast.browser(name).url
+
+
+@when(parsers.parse("{name:w} selects Accept and OK"))
+def accepts_terms(cast: Cast, name: str) -> None:
+    TermsDialog(cast.browser(name)).accept()

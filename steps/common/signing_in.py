@@ -16,7 +16,9 @@ REVEALING_WORDS = ("password is wrong", "unknown", "not found", "disabled", "not
 
 @when(parsers.parse("{name:w} logs in with the user ID and password"))
 def logs_in(cast: Cast, target: Target, name: str) -> None:
-    LoginPage(cast.browser(name), target.base_url).open().sign_in(cast.user_id(name), cast.person(name).person.password)
+    LoginPage(cast.browser(name), target.login_url).open().sign_in(
+        cast.user_id(name), cast.person(name).person.password
+    )
 
 
 @given(parsers.parse("{name:w} is logged in to the CRM"))
@@ -25,7 +27,7 @@ def is_logged_in(cast: Cast, target: Target, name: str) -> None:
     if cast.person(name).account is None:
         cast.provision(name, state="active")
     logs_in(cast, target, name)
-    MainScreen(cast.browser(name)).expect_open_for(cast.person(name).person.name)
+    main_screen_for(cast, name)
 
 
 @when(parsers.parse("{name:w} selects Log out in the Personal settings menu"))
@@ -37,12 +39,14 @@ def logs_out(cast: Cast, name: str) -> None:
 
 @then(parsers.parse("the CRM main screen opens for {name:w}"))
 def main_screen_for(cast: Cast, name: str) -> None:
-    MainScreen(cast.browser(name)).expect_open_for(cast.person(name).person.name)
+    page = cast.browser(name)
+    MainScreen(page).expect_open_for(cast.person(name).person.name)
+    cast.person(name).addresses.setdefault("signed in", page.url)
 
 
 @then(parsers.parse("{name:w} is refused with the generic login message"))
 def refused_generically(cast: Cast, target: Target, name: str) -> None:
-    login = LoginPage(cast.browser(name), target.base_url)
+    login = LoginPage(cast.browser(name), target.login_url)
     login.expect_shown()
     expect(login.refusal).to_be_visible()
     text = login.refusal.inner_text().lower()
@@ -53,27 +57,27 @@ def refused_generically(cast: Cast, target: Target, name: str) -> None:
 @then(parsers.parse("{name:w} is not signed in"))
 def not_signed_in(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
-    page.goto(target.url("/crm"))
-    LoginPage(page, target.base_url).expect_shown()
+    page.goto(cast.person(name).addresses.get("signed in", target.url("/")))
+    LoginPage(page, target.login_url).expect_shown()
     expect(MainScreen(page).signed_in_user).to_have_count(0)
 
 
 @given(parsers.parse("{name:w} has logged out of the CRM"))
 def has_logged_out(cast: Cast, target: Target, name: str) -> None:
     logs_out(cast, name)
-    LoginPage(cast.browser(name), target.base_url).expect_shown()
+    LoginPage(cast.browser(name), target.login_url).expect_shown()
 
 
 @given(parsers.parse("{name:w} is logged in to the CRM in a second browser"))
 def logged_in_second_browser(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name, "second")
-    LoginPage(page, target.base_url).open().sign_in(cast.user_id(name), cast.person(name).person.password)
+    LoginPage(page, target.login_url).open().sign_in(cast.user_id(name), cast.person(name).person.password)
     MainScreen(page).expect_open_for(cast.person(name).person.name)
 
 
 @when(parsers.parse("{name:w} opens the login screen"))
 def opens_login_screen(cast: Cast, target: Target, name: str) -> None:
-    LoginPage(cast.browser(name), target.base_url).open()
+    LoginPage(cast.browser(name), target.login_url).open()
 
 
 @when(parsers.parse("{name:w} goes back in the browser"))
@@ -84,5 +88,10 @@ def goes_back(cast: Cast, name: str) -> None:
 @then(parsers.parse("the browser shows the login screen, not {name:w}'s CRM"))
 def shows_login_not_crm(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
-    LoginPage(page, target.base_url).expect_shown()
+    LoginPage(page, target.login_url).expect_shown()
     expect(page.get_by_text(cast.person(name).person.name)).to_have_count(0)
+
+
+@when(parsers.parse("{name:w} opens the CRM again"))
+def opens_crm_again(cast: Cast, target: Target, name: str) -> None:
+    cast.browser(name).goto(target.url("/"))

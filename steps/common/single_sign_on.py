@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, then, when
 
 from loginspec.targets import IdentityProvider, Target
 
-from ..cast import Cast
+from ..cast import Answer, Cast
 from ..pages.activation import SingleSignOnActivationPage
+from ..pages.login import LoginPage
 from ..pages.providers import sign_in_page
+from ..pages.sso import SingleSignOnFailedPage
 from .email_links import follows_email_link
 from .signing_in import main_screen_for
 
@@ -105,3 +109,68 @@ def signs_in_at(cast: Cast, target: Target, name: str, provider: str) -> None:
 @when(parsers.parse("{name:w} cancels at {provider}"))
 def cancels_at(cast: Cast, name: str, provider: str) -> None:
     sign_in_page(PROVIDERS[provider], cast.browser(name)).cancel()
+
+
+@when(parsers.parse("{name:w}'s next answer from {provider} is held back on its way to the CRM"))
+def holds_answer(cast: Cast, name: str, provider: str) -> None:
+    """The provider shows its answer as a link instead of sending the browser back with it."""
+    cast.misbehave(PROVIDERS[provider], "hold_answer")
+
+
+@when(parsers.parse("the held answer is delivered {tampering}"))
+def delivers_held_answer(cast: Cast, target: Target, tampering: str) -> None:
+    member = next(member for member in cast.members.values() if member.browsers)
+    if member.held_answer is None:
+        link = cast.browser(member.handle).get_by_role("link", name="Continue to the application")
+        member.held_answer = link.get_attribute("href")
+        assert member.held_answer and is_answer_to_crm(target, member.held_answer), member.held_answer
+    deliveries = {
+        "as it is": ("first", member.held_answer),
+        "is missing": ("first", _without_state(member.held_answer)),
+        "belongs to another browser": ("second", member.held_answer),
+        "with its code garbled": ("first", _with_garbled_code(member.held_answer)),
+    }
+    member.answer_browser, url = deliveries[tampering]
+    response = cast.browser(member.handle, member.answer_browser).goto(url)
+    assert response is not None
+    cast.last_answer = Answer(response.status, response.text())
+    cast.expect_client_error = tampering != "as it is"
+
+
+@then("the browser that got the answer is told to contact the company's IT support")
+def receiving_browser_told(cast: Cast, target: Target) -> None:
+    member = next(member for member in cast.members.values() if member.browsers)
+    page = cast.browser(member.handle, member.answer_browser)
+    expect(SingleSignOnFailedPage(page).message).to_be_visible()
+    page.goto(target.url("/"))
+    LoginPage(page, target.login_url).expect_shown()
+
+
+def _with_garbled_code(url: str) -> str:
+    parts = urlsplit(url)
+    query = [(name, "\udcff<script>\x00" if name == "code" else value) for name, value in parse_qsl(parts.query)]
+    garbled = urlencode(query, errors="surrogateescape")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, garbled, parts.fragment))
+
+
+def _without_state(url: str) -> str:
+    parts = urlsplit(url)
+    query = urlencode([(name, value) for name, value in parse_qsl(parts.query) if name != "state"])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def is_answer_to_crm(target: Target, url: str) -> bool:
+    """The provider's redirect back to the CRM: a CRM URL carrying an authorization code or error."""
+    parts = urlsplit(url)
+    names = {name for name, _ in parse_qsl(parts.query)}
+    return url.startswith(target.base_url) and bool(names & {"code", "error"})
+
+
+@when(parsers.parse("{name:w} logs in to the CRM with the email address"))
+@when(parsers.parse("{name:w} enters the email address on the CRM login screen"))
+def enters_email_on_login(cast: Cast, target: Target, name: str) -> None:
+    member = cast.person(name)
+    member.visit_mark = len(member.visits)
+    login = LoginPage(cast.browser(name), target.login_url).open()
+    login.user_id.fill(member.person.email)
+    login.next_button.click()

@@ -10,9 +10,9 @@ USER_ID_NAME = re.compile(r"^(user id|e-?mail( address)?|user ?name)$", re.IGNOR
 
 
 class LoginPage:
-    def __init__(self, page: Page, base_url: str) -> None:
+    def __init__(self, page: Page, login_url: str) -> None:
         self.page = page
-        self.base_url = base_url
+        self.login_url = login_url
 
     @property
     def heading(self) -> Locator:
@@ -43,7 +43,7 @@ class LoginPage:
         return self.page.get_by_role("status")
 
     def open(self) -> LoginPage:
-        self.page.goto(self.base_url + "/login")
+        self.page.goto(self.login_url)
         self.expect_shown()
         return self
 

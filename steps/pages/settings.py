@@ -10,9 +10,9 @@ from .login import USER_ID_NAME
 
 
 class SettingsLoginPage:
-    def __init__(self, page: Page, base_url: str) -> None:
+    def __init__(self, page: Page, login_url: str) -> None:
         self.page = page
-        self.base_url = base_url
+        self.login_url = login_url
 
     @property
     def heading(self) -> Locator:
@@ -27,7 +27,7 @@ class SettingsLoginPage:
         return self.page.get_by_role("alert")
 
     def open(self) -> SettingsLoginPage:
-        self.page.goto(self.base_url + "/settings/login")
+        self.page.goto(self.login_url)
         self.expect_shown()
         return self
 
