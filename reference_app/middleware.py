@@ -34,6 +34,9 @@ class SecurityHeadersMiddleware:
                 headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
                 if headers.get("content-type", "").startswith("text/html"):
                     headers.setdefault("Cache-Control", "no-store")
+                elif scope["path"].startswith("/static/"):
+                    # Stylesheets and scripts hold nothing private; a browser may keep them for a day.
+                    headers.setdefault("Cache-Control", "public, max-age=86400")
                 if self.https:
                     headers.setdefault("Strict-Transport-Security", "max-age=31536000")
             await send(message)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,13 +29,20 @@ from tests.idp.conftest import (  # noqa: F401  (the fake providers' fixtures, f
 CONTROL_SECRET = "control-secret-for-tests"
 PASSWORD = "quiet harbour lantern 58"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+# Each httpx client would load the CA bundle again (a tenth of a second of CPU); the tests speak
+# plain HTTP over loopback, so every client shares one context.
+TLS = ssl.create_default_context()
+
+
+def http_client(base_url: str = "", **options: Any) -> httpx.Client:
+    return httpx.Client(base_url=base_url, follow_redirects=False, timeout=10, verify=TLS, **options)
 
 
 class Browserless:
     """A cookie-keeping HTTP client that fills in forms the way a browser would, CSRF token included."""
 
     def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, follow_redirects=False, timeout=10)
+        self.http = http_client(base_url)
 
     def csrf_token(self, path: str = "/login") -> str:
         match = CSRF_FIELD.search(self.http.get(path).text)
@@ -58,9 +67,10 @@ class RunningApp:
         return Browserless(self.url)
 
     def control(self, method: str, path: str, json: dict | None = None) -> httpx.Response:
-        return httpx.request(
-            method, self.url + "/_control" + path, json=json, headers={"Authorization": f"Bearer {CONTROL_SECRET}"}
-        )
+        with http_client(self.url) as client:
+            return client.request(
+                method, "/_control" + path, json=json, headers={"Authorization": f"Bearer {CONTROL_SECRET}"}
+            )
 
     def add_user(self, **fields: object) -> dict:
         document = {"name": "Ann Example", "role": "Standard user", "state": "active", **fields}
