@@ -33,7 +33,7 @@ Feature: Activate account
     When Ann follows the "Activate now" link in the email
     And Ann types the password "password1"
     Then the strength indicator says the password is weak
-    When Ann types the password "marble quietly orbits seventeen lanterns"
+    When Ann types the password "krvnt plmbx zwqtr hjkls 48"
     Then the strength indicator says the password is strong
 
   @online @ACT-5 @SEC-3

@@ -88,6 +88,11 @@ class Cast:
         member.account = self.target.provisioner.create_user(member.person, company=self.company, **options)  # type: ignore[arg-type]
         return member
 
+    def new_password(self, handle: str) -> str:
+        """A fresh passphrase for `handle` that no policy refuses for being built on their name."""
+        person = self.person(handle).person
+        return self.people.passphrase(avoid=(person.first_name, person.last_name))
+
     def user_id(self, handle: str) -> str:
         return self.person(handle).person.user_id(self.target.profile)
 

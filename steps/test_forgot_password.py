@@ -82,7 +82,7 @@ def chooses_new_password(cast: Cast, name: str) -> None:
     page = CreatePasswordPage(member.browsers["second"] if "second" in member.browsers else cast.browser(name))
     page.expect_shown()
     member.old_password = member.person.password
-    member.person = member.person.with_password(cast.people.passphrase(avoid=(member.person.first_name,)))
+    member.person = member.person.with_password(cast.new_password(name))
     page.create(member.person.password)
 
 
@@ -131,7 +131,7 @@ def admin_sets_password(cast: Cast, target: Target, admin: str, name: str) -> No
     users = SettingsScreen(cast.browser(admin)).open_users()
     member = cast.person(name)
     member.old_password = member.person.password
-    member.person = member.person.with_password(cast.people.passphrase(avoid=(member.person.first_name,)))
+    member.person = member.person.with_password(cast.new_password(name))
     users.set_password(member.person.name, member.person.password)
     expect(users.notice).to_contain_text(re.compile(r"updated", re.IGNORECASE))
 

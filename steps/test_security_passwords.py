@@ -38,7 +38,7 @@ def user_with_long_password(cast: Cast, name: str, length: int) -> None:
     member = cast.person(name)
     words = []
     while len(" ".join(words)) < length:
-        words.append(cast.people.passphrase(avoid=(member.person.first_name, member.person.last_name)))
+        words.append(cast.new_password(name))
     member.person = member.person.with_password(" ".join(words)[:length].rstrip().ljust(length, "z"))
     cast.provision(name, state="active")
 
@@ -97,10 +97,13 @@ def answered_4xx_readably(cast: Cast) -> None:
 
 @given(parsers.parse("{first:w} and {second:w} are active users with the same password"))
 def two_users_same_password(cast: Cast, first: str, second: str) -> None:
-    shared = cast.person(first).person.password
-    cast.provision(first, state="active")
-    cast.person(second).person = cast.person(second).person.with_password(shared)
-    cast.provision(second, state="active")
+    people = [cast.person(first).person, cast.person(second).person]
+    shared = cast.people.passphrase(
+        avoid=tuple(name for person in people for name in (person.first_name, person.last_name))
+    )
+    for handle in (first, second):
+        cast.person(handle).person = cast.person(handle).person.with_password(shared)
+        cast.provision(handle, state="active")
 
 
 @then("the target stores both passwords as Argon2id hashes with different salts")

@@ -3,6 +3,7 @@ Feature: Password rules and storage
   passphrases in any script welcome, checked exactly as typed, enforced by the server
   whatever the page's script does, and stored as Argon2id hashes.
 
+  # The examples use no Latin vowels, so no made-up person's name can turn up inside them.
   @onsite @SEC-1
   Scenario Outline: Long passphrases with spaces and any script are accepted, with no composition rules
     Given Ann has been sent an activation email
@@ -15,9 +16,9 @@ Feature: Password rules and storage
 
     Examples:
       | password                                                                                |
-      | "kettle marmalade lighthouse cobblestone quietly hums under seventy two paper moons"     |
-      | "Ærøskøbing fjord — ютро на ріці — 春の川は静かに流れる and nothing more to add here"      |
-      | "lowercase only and no digits or symbols at all in this calm passphrase"                 |
+      | "brrk tzvk mnpl qrst dwx kvlb prg stmn frbz kltr pvn gzbl trnk 2917 wlx"           |
+      | "ютро на ріці — 春の川は静かに流れる — θάλασσα και ήλιος 2024 — ჩემი ენა და მთები"     |
+      | "brrk tzvk mnpl qrst dwx kvlb prg stmn frbz kltr pvn gzbl trnk wlx"                |
 
   @online @SEC-1
   Scenario: A password shorter than 8 characters is refused
