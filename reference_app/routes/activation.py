@@ -8,12 +8,11 @@ provider; no password is offered.
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import accounts, auth, links, passwords, tokens
+from .. import accounts, auth, links, new_passwords, passwords, tokens
 from ..context import AppContext, context_of
 from ..forms import read_form, read_json
 from ..web import redirect, render
@@ -64,16 +63,16 @@ async def create_password(request: Request) -> Response:
     user = pending.user
     password = form.password("password")
     confirmation = form.password("confirm_password", "Confirm Password")
-    words = passwords.context_words_for(user.email, user.name, user.username, context.settings.product_name)
-    verdict = passwords.check(password, confirmation, words)
-    if not verdict.accepted:
-        return _activation_page(request, pending, status_code=400, errors=verdict.problems)
-    password_hash = await run_in_threadpool(context.hasher.hash, password)
+    chosen = await new_passwords.choose(
+        context, password, confirmation, email=user.email, name=user.name, username=user.username
+    )
+    if not chosen.accepted:
+        return _activation_page(request, pending, status_code=400, errors=chosen.problems)
     now = context.clock.now()
     with context.database.transaction() as db:
         if not tokens.spend(db, pending.token_hash, now):
             return links.problem_page(request, tokens.TokenProblem.USED, "activation")
-        accounts.set_password(db, user.id, password_hash, now)
+        accounts.set_password(db, user.id, chosen.password_hash, now)
         accounts.activate(db, user.id, now)
         tokens.revoke(db, user.id, "activation", now)
         tokens.revoke(db, user.id, "reset", now)
@@ -144,7 +143,7 @@ def strength_context_words(request: Request, context: AppContext) -> tuple[str, 
                 break
     if user is None:
         return (context.settings.product_name.lower(),)
-    return passwords.context_words_for(user.email, user.name, user.username, context.settings.product_name)
+    return new_passwords.personal_words(context, user.email, user.name, user.username)
 
 
 routes = [

@@ -11,12 +11,11 @@ import hmac
 import json
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import accounts, onboarding, passwords
+from .. import accounts, new_passwords, onboarding
 from ..context import AppContext, context_of
 from ..passwords import has_control_characters
 
@@ -145,11 +144,10 @@ async def create_user(request: Request, context: AppContext) -> Response:
         raise BadControlRequest("company_id must name an existing company")
     password_hash = None
     if password:
-        words = passwords.context_words_for(email, name, username, context.settings.product_name)
-        verdict = passwords.check(password, None, words)
-        if not verdict.accepted:
-            raise BadControlRequest("the password is refused by the policy: " + " ".join(verdict.problems))
-        password_hash = await run_in_threadpool(context.hasher.hash, password)
+        chosen = await new_passwords.choose(context, password, None, email=email, name=name, username=username)
+        if not chosen.accepted:
+            raise BadControlRequest("the password is refused by the policy: " + " ".join(chosen.problems))
+        password_hash = chosen.password_hash
     try:
         with context.database.transaction() as db:
             user = accounts.create_user(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from starlette.background import BackgroundTask
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import accounts, links, passwords, recovery, sessions, throttle, tokens
+from .. import accounts, links, new_passwords, recovery, sessions, throttle, tokens
 from ..context import context_of
 from ..forms import InvalidInput, read_form
 from ..web import redirect, render
@@ -69,16 +68,16 @@ async def reset_password(request: Request) -> Response:
     token_hash, user = pending.token_hash, pending.user
     password = form.password("password")
     confirmation = form.password("confirm_password", "Confirm Password")
-    words = passwords.context_words_for(user.email, user.name, user.username, context.settings.product_name)
-    verdict = passwords.check(password, confirmation, words)
-    if not verdict.accepted:
-        return _reset_page(request, user, status_code=400, errors=verdict.problems)
-    password_hash = await run_in_threadpool(context.hasher.hash, password)
+    chosen = await new_passwords.choose(
+        context, password, confirmation, email=user.email, name=user.name, username=user.username
+    )
+    if not chosen.accepted:
+        return _reset_page(request, user, status_code=400, errors=chosen.problems)
     now = context.clock.now()
     with context.database.transaction() as db:
         if not tokens.spend(db, token_hash, now):
             return links.problem_page(request, tokens.TokenProblem.USED, "reset")
-        accounts.set_password(db, user.id, password_hash, now)
+        accounts.set_password(db, user.id, chosen.password_hash, now)
         tokens.revoke(db, user.id, "reset", now)
         sessions.delete_all_for_user(db, user.id)
         throttle.clear_failures(db, throttle.login_key(user.login_id(context.settings.profile)))

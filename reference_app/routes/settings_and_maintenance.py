@@ -6,13 +6,12 @@ Only roles that grant Settings-and-maintenance login get in, checked on every re
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import accounts, auth, onboarding, passwords, sessions, terms, throttle, tokens
+from .. import accounts, auth, new_passwords, onboarding, sessions, terms, throttle, tokens
 from ..context import AppContext, context_of
 from ..forms import Form, InvalidInput, read_form
 from ..web import redirect, render
@@ -177,11 +176,10 @@ async def create_user(request: Request) -> Response:
         return refuse("Set a password for the user, or give an email address to send an activation email to.")
     password_hash = None
     if password:
-        words = passwords.context_words_for(email, name, username, context.settings.product_name)
-        verdict = passwords.check(password, None, words)
-        if not verdict.accepted:
-            return refuse(" ".join(verdict.problems))
-        password_hash = await run_in_threadpool(context.hasher.hash, password)
+        chosen = await new_passwords.choose(context, password, None, email=email, name=name, username=username)
+        if not chosen.accepted:
+            return refuse(" ".join(chosen.problems))
+        password_hash = chosen.password_hash
     try:
         with context.database.transaction() as db:
             user = accounts.create_user(
@@ -302,14 +300,14 @@ async def set_user_password(request: Request) -> Response:
     user = _managed_user(context, admin, request.path_params["user_id"])
     password = form.password("password")
     confirmation = form.password("confirm_password", "Confirm password")
-    words = passwords.context_words_for(user.email, user.name, user.username, context.settings.product_name)
-    verdict = passwords.check(password, confirmation, words)
-    if not verdict.accepted:
-        return _settings_page(request, admin, "settings/user_password.html", 400, user=user, errors=verdict.problems)
-    password_hash = await run_in_threadpool(context.hasher.hash, password)
+    chosen = await new_passwords.choose(
+        context, password, confirmation, email=user.email, name=user.name, username=user.username
+    )
+    if not chosen.accepted:
+        return _settings_page(request, admin, "settings/user_password.html", 400, user=user, errors=chosen.problems)
     now = context.clock.now()
     with context.database.transaction() as db:
-        accounts.set_password(db, user.id, password_hash, now)
+        accounts.set_password(db, user.id, chosen.password_hash, now)
         accounts.activate(db, user.id, now)
         tokens.revoke(db, user.id, "reset", now)
         sessions.delete_all_for_user(db, user.id)
