@@ -39,8 +39,11 @@ class PolicyResult:
         return not self.problems
 
 
+_CONTROL_CATEGORIES = ("Cc", "Zl", "Zp")  # control characters and the Unicode line and paragraph separators
+
+
 def has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in text)
+    return any(unicodedata.category(char) in _CONTROL_CATEGORIES for char in text)
 
 
 def estimate(password: str, context_words: tuple[str, ...] = ()) -> Strength:

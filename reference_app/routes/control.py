@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import accounts, new_passwords, onboarding
+from .. import accounts, addresses, new_passwords, onboarding
 from ..context import AppContext, context_of
 from ..passwords import has_control_characters
 
@@ -60,6 +61,15 @@ def _text(document: dict[str, Any], name: str, *, required: bool = False, max_le
     return value
 
 
+def _address(value: str | None, check: Callable[[str], str], name: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check(value)
+    except addresses.InvalidAddress as problem:
+        raise BadControlRequest(f"{name} is not a valid address: {problem}") from None
+
+
 def _choice(document: dict[str, Any], name: str, choices: tuple[str, ...], default: str | None) -> str | None:
     value = document.get(name, default)
     if value is not None and value not in choices:
@@ -88,7 +98,7 @@ def control_endpoint(handler):  # type: ignore[no-untyped-def]
 async def create_company(request: Request, context: AppContext) -> Response:
     document = await _document(request)
     name = _text(document, "name", required=True, max_length=100) or ""
-    domain = _text(document, "email_domain")
+    domain = _address(_text(document, "email_domain"), addresses.checked_domain, "email_domain")
     provider = _choice(document, "sso_provider", SSO_PROVIDERS, None)
     tenant = _text(document, "sso_tenant", max_length=100)
     if (provider is None) != (tenant is None):
@@ -124,7 +134,7 @@ async def create_user(request: Request, context: AppContext) -> Response:
     document = await _document(request)
     profile = context.settings.profile
     name = _text(document, "name", required=True, max_length=100) or ""
-    email = _text(document, "email", required=profile == "online")
+    email = _address(_text(document, "email", required=profile == "online"), addresses.checked_email, "email")
     username = _text(document, "username", required=profile == "onsite", max_length=64)
     state = _choice(document, "state", USER_STATES, "active") or "active"
     password = document.get("password")
@@ -154,7 +164,7 @@ async def create_user(request: Request, context: AppContext) -> Response:
                 db,
                 company_id=company.id,
                 name=name,
-                email=email.lower() if email else None,
+                email=email,
                 username=username,
                 role_id=role.id,
                 status="invited" if state == "invited" else "active",

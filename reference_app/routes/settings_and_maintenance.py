@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import accounts, auth, new_passwords, onboarding, sessions, terms, throttle, tokens
+from .. import accounts, addresses, auth, new_passwords, onboarding, sessions, terms, throttle, tokens
 from ..context import AppContext, context_of
 from ..forms import Form, InvalidInput, read_form
 from ..web import redirect, render
@@ -150,9 +150,12 @@ def _chosen_role(context: AppContext, form: Form) -> accounts.Role:
 
 def _email(form: Form, required: bool) -> str | None:
     email = form.text("email", "Email address", max_length=254, required=required)
-    if email and (email.count("@") != 1 or " " in email or not email.partition("@")[2]):
-        raise InvalidInput("Enter a valid email address, such as name@example.com.")
-    return email.lower() or None
+    if not email:
+        return None
+    try:
+        return addresses.checked_email(email)
+    except addresses.InvalidAddress as problem:
+        raise InvalidInput(f"Enter a valid email address, such as name@example.com. {problem}") from None
 
 
 async def create_user(request: Request) -> Response:

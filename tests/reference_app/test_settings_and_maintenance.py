@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import PASSWORD, RunningApp
 from .http_flows import (  # noqa: F401  (quick_*: the app fixtures, with quick hashing)
     ADMIN_PASSWORD,
@@ -109,6 +111,20 @@ def test_a_refused_activation_email_keeps_the_user_and_can_be_sent_again(app: Ru
     assert again.status_code == 200 and "A new welcome email was sent to ann@example.test" in again.text
     link = wait_for_mail(app, "ann@example.test", ACTIVATION_SUBJECT, since).link("Activate now")
     assert Visitor(app).follow(link).headers["location"] == "/activate"
+
+
+@pytest.mark.parametrize(
+    "email", ["ann@[x", "ann@exa\u2028mple.com", "Ann <ann@example.test>", "ann@localhost", "ann@ex ample.test"]
+)
+def test_an_address_no_email_could_be_sent_to_is_refused_and_nothing_is_saved(
+    online_app: RunningApp, email: str
+) -> None:
+    admin, _ = signed_in_admin(online_app)
+    before = snapshot(online_app, "users", "email_tokens", "sent_mail")
+    response = admin.post("/settings/users", new_user_fields(online_app, "Ann Example", email=email))
+    assert response.status_code == 400
+    assert any(reason in response.text for reason in ("Enter a valid email address", "Email address contains control"))
+    assert snapshot(online_app, "users", "email_tokens", "sent_mail") == before
 
 
 def test_disabling_a_user_ends_their_sessions_at_once(app: RunningApp) -> None:

@@ -203,6 +203,15 @@ def test_the_control_api_needs_its_secret_and_well_formed_json(app: RunningApp) 
     assert _count(app, "users") == 0
 
 
+@pytest.mark.parametrize("email", ["ann@[x", "ann@exa\u2028mple.com", "Ann <ann@example.test>", "ann@@example.test"])
+def test_the_control_api_refuses_addresses_no_email_could_be_written_to(online_app: RunningApp, email: str) -> None:
+    response = online_app.control("POST", "/users", {"name": "Ann", "email": email, "state": "invited"})
+    assert response.status_code == 400 and response.json()["error"].startswith("email ")
+    company = online_app.control("POST", "/companies", {"name": "Bad", "email_domain": email.partition("@")[2]})
+    assert company.status_code == 400 and "email_domain" in company.json()["error"]
+    assert (_count(online_app, "users"), _count(online_app, "email_tokens")) == (0, 0)
+
+
 def test_parallel_guesses_cannot_slip_past_the_throttle(online_app: RunningApp) -> None:
     app = online_app
     user = app.add_user(email="ann@example.test", username="ann")
