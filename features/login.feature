@@ -58,8 +58,8 @@ Feature: Log in
 
   @online @onsite @LOGIN-6
   Scenario: A user who has not activated the account cannot log in with a password
-    Given Ann has been added as a user but has not activated the account
-    When Ann logs in with the user ID and the password Ann meant to choose
+    Given Ann has been added as a user with a password on file but has not activated the account
+    When Ann logs in with the user ID and password
     Then Ann is refused with the generic login message
     And Ann is not signed in
 

@@ -58,7 +58,14 @@ class Provisioner(Protocol):
         role: str = "Standard user",
         company: Company | None = None,
         send_activation_email: bool = False,
-    ) -> ProvisionedUser: ...
+        with_password: bool = False,
+    ) -> ProvisionedUser:
+        """A user of the target in `state`; the person's password is stored for active and disabled users.
+
+        `with_password` also stores it for an invited user (one an administrator set before activation),
+        so that only the account's state, not a missing password, can keep that user out.
+        """
+        ...
 
     def advance_clock(self, seconds: float) -> None: ...
 
@@ -99,6 +106,7 @@ class HttpProvisioner:
         role: str = "Standard user",
         company: Company | None = None,
         send_activation_email: bool = False,
+        with_password: bool = False,
     ) -> ProvisionedUser:
         answer = self._call(
             "POST",
@@ -107,7 +115,7 @@ class HttpProvisioner:
                 "name": person.name,
                 "email": person.email,
                 "username": person.username,
-                "password": None if state == "invited" else person.password,
+                "password": person.password if state != "invited" or with_password else None,
                 "role": role,
                 "state": state,
                 "company_id": company.id if company else None,

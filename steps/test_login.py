@@ -71,13 +71,6 @@ def logs_in_as_nobody(cast: Cast, target: Target, name: str) -> None:
     LoginPage(cast.browser(name), target.login_url).open().sign_in(stranger.user_id(target.profile), stranger.password)
 
 
-@when(parsers.parse("{name:w} logs in with the user ID and the password {name2:w} meant to choose"))
-def logs_in_with_intended_password(cast: Cast, target: Target, name: str, name2: str) -> None:
-    LoginPage(cast.browser(name), target.login_url).open().sign_in(
-        cast.user_id(name), cast.person(name2).person.password
-    )
-
-
 @then(parsers.parse("{name:w}'s browser shows {name:w}'s own name and user ID"))
 def shows_own_identity(cast: Cast, name: str) -> None:
     page = cast.browser(name)

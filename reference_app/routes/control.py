@@ -142,8 +142,6 @@ async def create_user(request: Request, context: AppContext) -> Response:
         raise BadControlRequest("password must be a string")
     if state != "invited" and not password:
         raise BadControlRequest("active and disabled users need a password")
-    if state == "invited" and password:
-        raise BadControlRequest("invited users have no password yet")
     with context.database.transaction() as db:
         role = accounts.find_role(db, _text(document, "role", max_length=100) or "Standard user")
         company_id = document.get("company_id") or accounts.default_company(db).id

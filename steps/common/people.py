@@ -27,6 +27,12 @@ def invited_user(cast: Cast, name: str) -> None:
     cast.provision(name, state="invited")
 
 
+@given(parsers.parse("{name:w} has been added as a user with a password on file but has not activated the account"))
+def invited_user_with_password(cast: Cast, name: str) -> None:
+    """Only the account's state can refuse this user: the password the step types is the one stored."""
+    cast.provision(name, state="invited", with_password=True)
+
+
 @given(parsers.parse("{name:w} is a user whose account is disabled"))
 def disabled_user(cast: Cast, name: str) -> None:
     cast.provision(name, state="disabled")

@@ -44,7 +44,7 @@ def test_failed_sign_ins_look_the_same_whatever_the_reason(app: RunningApp) -> N
     profile = app.settings.profile
     active = app.add_user(email="ann@example.test", username="ann")
     disabled = app.add_user(email="dis@example.test", username="dis", state="disabled")
-    invited = app.add_user(email="inv@example.test", username="inv", state="invited")
+    invited = app.add_user(email="inv@example.test", username="inv", state="invited", password=PASSWORD)
     unknown = "nobody@example.test" if profile == "online" else "nobody"
     answers = []
     for user_id, password in (
