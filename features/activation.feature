@@ -36,7 +36,7 @@ Feature: Activate account
     When Ann types the password "krvnt plmbx zwqtr hjkls 48"
     Then the strength indicator says the password is strong
 
-  @online @ACT-5 @SEC-3
+  @online @onsite @ACT-5 @SEC-3
   Scenario Outline: A password that is too weak is refused with the reason, and nothing changes
     Given Ann has been sent an activation email
     When Ann follows the "Activate now" link in the email

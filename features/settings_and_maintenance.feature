@@ -69,7 +69,7 @@ Feature: Log in to Settings and maintenance
     Then the CRM main screen opens for Ann
     And Ada's Users screen no longer offers to send Ann the welcome email again
 
-  @online @SEC-10
+  @online @onsite @SEC-10
   Scenario: Welcome emails to one address are limited
     Given Ada is an administrator
     And Ada is logged in to Settings and maintenance

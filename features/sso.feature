@@ -189,7 +189,9 @@ Feature: Log in with single sign-on
     Examples: identity
       | provider         | misbehaviour     |
       | Microsoft 365    | other_tenant     |
+      | Microsoft 365    | other_subject    |
       | Google Workspace | other_domain     |
+      | Google Workspace | other_subject    |
       | Google Workspace | email_unverified |
 
   @online @SEC-36

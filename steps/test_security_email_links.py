@@ -10,7 +10,8 @@ from pytest_bdd import parsers, scenarios, then, when
 from loginspec.targets import Target
 
 from .cast import Cast
-from .forms import read_page
+from .common.settings_and_maintenance import adds_user
+from .forms import read_page, relay_form_posts
 from .inspection import randomness_bits, reveals
 from .links import token_of
 
@@ -58,9 +59,20 @@ def reset_with_forged_header(cast: Cast, target: Target, name: str, header: str,
     assert answer.status_code < 500, answer.status_code
 
 
-@then(parsers.parse("the reset email for {name:w} links to the CRM's own address"))
-def reset_link_is_ours(cast: Cast, target: Target, name: str) -> None:
-    link = cast.email(name, subject="").link("Reset password")
+@when(
+    parsers.parse(
+        '{name:w} adds {new:w} as a user, the browser\'s form arriving with the {header} header set to "{value}"'
+    )
+)
+def adds_user_with_forged_header(cast: Cast, target: Target, name: str, new: str, header: str, value: str) -> None:
+    relay_form_posts(cast.browser(name), target, header, value)
+    adds_user(cast, target, name, new, "Standard user")
+
+
+@then(parsers.parse("the {kind} email for {name:w} links to the CRM's own address"))
+def emailed_link_is_ours(cast: Cast, target: Target, kind: str, name: str) -> None:
+    link_text = {"reset": "Reset password", "activation": "Activate now"}[kind]
+    link = cast.email(name, subject="").link(link_text)
     assert urlsplit(link).netloc == urlsplit(target.base_url).netloc, link
 
 

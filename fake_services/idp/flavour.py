@@ -117,6 +117,8 @@ class Flavour(abc.ABC):
             tampered["aud"] = self.foreign_client_id()
         elif kind is Misbehaviour.WRONG_ISSUER:
             tampered["iss"] = self.foreign_issuer(context)
+        elif kind is Misbehaviour.OTHER_SUBJECT:
+            tampered.update({name: value for name, value in self.other_account(context).items() if name in tampered})
         return tampered
 
     @abc.abstractmethod
@@ -125,6 +127,10 @@ class Flavour(abc.ABC):
 
     @abc.abstractmethod
     def foreign_issuer(self, context: IdTokenContext) -> str: ...
+
+    @abc.abstractmethod
+    def other_account(self, context: IdTokenContext) -> dict[str, Any]:
+        """The identifying claims of another account in the user's own tenant or domain."""
 
     # Errors
 

@@ -239,6 +239,9 @@ class GoogleFlavour(Flavour):
             tampered.update(hd=f"elsewhere-{secrets.token_hex(4)}.test", sub=google_subject())
         return tampered
 
+    def other_account(self, context: IdTokenContext) -> dict[str, Any]:
+        return {"sub": google_subject()}
+
     def foreign_client_id(self) -> str:
         project = "".join(secrets.choice(string.digits) for _ in range(12))
         suffix = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(32))

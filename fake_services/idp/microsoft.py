@@ -490,6 +490,10 @@ class MicrosoftFlavour(Flavour):
     def foreign_client_id(self) -> str:
         return new_guid()
 
+    def other_account(self, context: IdTokenContext) -> dict[str, Any]:
+        other_user = replace(context.user, object_id=new_guid())
+        return {"sub": self.pairwise_subject(other_user, context.client_id), "oid": other_user.object_id}
+
     def foreign_issuer(self, context: IdTokenContext) -> str:
         # The v1.0 issuer of the same tenant: right tenant, wrong token version and host.
         return f"https://sts.windows.net/{context.user.realm}/"

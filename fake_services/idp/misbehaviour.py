@@ -27,6 +27,7 @@ class Misbehaviour(enum.StrEnum):
     WRONG_AUDIENCE = "wrong_audience"
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
+    OTHER_SUBJECT = "other_subject"  # another account of the same organisation, carrying the user's email
     EMAIL_UNVERIFIED = "email_unverified"  # Google only
     OTHER_TENANT = "other_tenant"  # Microsoft only
     OTHER_DOMAIN = "other_domain"  # Google only

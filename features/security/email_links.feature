@@ -21,6 +21,18 @@ Feature: Links in emails
       | Host             |
       | X-Forwarded-Host |
 
+  @onsite @SEC-14
+  Scenario Outline: Activation links come from the configured address, whatever the request's <header> says
+    Given Ada is an administrator
+    And Ada is logged in to Settings and maintenance
+    When Ada adds Ann as a user, the browser's form arriving with the <header> header set to "evil.test"
+    Then the activation email for Ann links to the CRM's own address
+
+    Examples:
+      | header           |
+      | Host             |
+      | X-Forwarded-Host |
+
   @online @onsite @SEC-15
   Scenario: The page an emailed link opens sends no referrer, loads nothing from elsewhere and hides the token
     Given Ann has been sent an activation email

@@ -37,7 +37,7 @@ Feature: Password rules and storage
     When Ann logs in with the user ID and password
     Then the CRM main screen opens for Ann
 
-  @online @SEC-4
+  @online @onsite @SEC-4
   Scenario: The server enforces the policy when the page's script is bypassed
     Given Ann has been sent an activation email
     When Ann follows the "Activate now" link in a browser without JavaScript
@@ -50,7 +50,7 @@ Feature: Password rules and storage
     When Ann sends a password of 1 MB from the login screen
     Then the CRM answers with a 4xx status and a readable message
 
-  @onsite @SEC-6
+  @online @onsite @SEC-6
   Scenario: Passwords are stored as Argon2id hashes, each with its own salt
     Given Ann and Ben are active users with the same password
     Then the target stores both passwords as Argon2id hashes with different salts

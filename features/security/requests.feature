@@ -18,7 +18,7 @@ Feature: Requests and headers
     When Ann's browser opens the Log out address with GET
     Then Ann is still signed in
 
-  @online @SEC-27
+  @online @onsite @SEC-27
   Scenario Outline: After sign-in the CRM only returns to its own pages: <address>
     Given Ann is an active user
     When Ann is sent to the login screen with the return address "<address>"

@@ -197,6 +197,18 @@ def test_other_tenant_keeps_the_email(ms_party: Party, ms_visitor: Browser) -> N
     assert claims["sub"] != ms_party.subject
 
 
+def test_other_subject_is_another_account_of_the_same_organisation_with_the_email(
+    party: Party, visitor: Browser
+) -> None:
+    claims = verified_claims(party, misbehaving_token(party, visitor, Misbehaviour.OTHER_SUBJECT))
+    assert claims["sub"] != party.subject
+    assert (claims["iss"], claims["email"]) == (party.issuer, party.email)
+    if party.is_microsoft:
+        assert claims["tid"] == party.realm and claims["oid"] != party.user["oid"]
+    else:
+        assert claims["hd"] == party.email.partition("@")[2] and claims["sub"].isdigit()
+
+
 def test_flavour_specific_kinds_are_refused_by_the_other_flavour(party: Party) -> None:
     foreign = Misbehaviour.EMAIL_UNVERIFIED if party.is_microsoft else Misbehaviour.OTHER_TENANT
     with pytest.raises(ControlError) as refused:
