@@ -10,11 +10,10 @@ Feature: Log in
     Then the CRM main screen opens for Ann
 
   @online @LOGIN-2
-  Scenario: Online, the email address is the user ID and is asked for before the password
+  Scenario: Online, the email address is the user ID, on one page or asked for before the password
     Given Ann is an active user
     When Ann opens the login screen
-    Then the login screen asks only for the user ID, with Next
-    When Ann enters the email address and selects Next
+    And Ann enters the email address as the user ID
     Then the login screen asks for the password of Ann's email address
     When Ann enters the password and selects Log in
     Then the CRM main screen opens for Ann
