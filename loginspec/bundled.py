@@ -3,7 +3,9 @@
 Everything runs in this process, each HTTP service on its own free port and host
 name (`crm.test`, `crm-onsite.test`, `login.microsoftonline.test`,
 `accounts.google.test`, `mail.test`), all mapped to 127.0.0.1 for the browser by
-`host_resolver_rules` and for the app's own calls by its host map.
+`host_resolver_rules`, for the app's own calls by its host map, and for the
+harness's mail client by the same mapping. The control APIs, which no browser
+uses, are called on 127.0.0.1 directly.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import secrets
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -21,7 +24,7 @@ from fake_services.serving import BackgroundServer
 from reference_app.app import create_app
 from reference_app.settings import IdentityProviderSettings, Settings
 
-from .net import http_client, parse_resolver_rules
+from .net import http_client, parse_resolver_rules, transport_for
 from .provisioning import HttpProvisioner
 from .targets import IdentityProvider, Target
 
@@ -29,6 +32,7 @@ HOST_RESOLVER_RULES = "MAP *.test 127.0.0.1"
 # The same mapping for the reference app's own calls (to the identity providers), in its format.
 APP_HOST_MAP = (("*.test", "127.0.0.1"),)
 APP_HOST_NAMES = {"online": "crm.test", "onsite": "crm-onsite.test"}
+MAIL_HOST_NAME = "mail.test"
 CLIENT_ID = "loginspec-reference-crm"
 
 
@@ -59,6 +63,7 @@ class BundledStack:
         self.mail_sink = MailSink().start()
         self._running.append(self.mail_sink)
         _expect_healthy(self.mail_sink.http_url + "/healthz")
+        self.mail_url = f"http://{MAIL_HOST_NAME}:{urlsplit(self.mail_sink.http_url).port}"
         self.microsoft = MicrosoftProvider(public_host="login.microsoftonline.test").start()
         self._running.append(self.microsoft)
         self.google = GoogleProvider(public_host="accounts.google.test").start()
@@ -100,7 +105,7 @@ class BundledStack:
                 base_url=base_urls[profile],
                 provisioner=HttpProvisioner(f"{server.url}/_control", control_secret, http),
                 http=http,
-                mail=MailSinkClient(self.mail_sink.http_url),
+                mail=MailSinkClient(self.mail_url, transport=transport_for(parse_resolver_rules(HOST_RESOLVER_RULES))),
                 identity_providers={
                     "microsoft": IdentityProvider("microsoft", self.microsoft.base_url, self.microsoft.control),
                     "google": IdentityProvider("google", self.google.base_url, self.google.control),

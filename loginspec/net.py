@@ -64,6 +64,9 @@ class HostMappingTransport(httpx.BaseTransport):
         self._inner.close()
 
 
+def transport_for(host_map: HostMap = ()) -> httpx.BaseTransport:
+    return HostMappingTransport(host_map) if host_map else httpx.HTTPTransport()
+
+
 def http_client(host_map: HostMap = ()) -> httpx.Client:
-    transport = HostMappingTransport(host_map) if host_map else httpx.HTTPTransport()
-    return httpx.Client(transport=transport, timeout=15.0, follow_redirects=False)
+    return httpx.Client(transport=transport_for(host_map), timeout=15.0, follow_redirects=False)

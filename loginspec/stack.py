@@ -79,7 +79,7 @@ def main() -> None:
             print(f"  CRM ({profile}):  {target.base_url}/login")
             print(f"    Settings and maintenance: {target.base_url}/settings/login")
         sink = stack.mail_sink
-        print(f"  Mail inbox:     {sink.http_url}/   (SMTP on {sink.smtp_host}:{sink.smtp_port})")
+        print(f"  Mail inbox:     {stack.mail_url}/   (SMTP on {sink.smtp_host}:{sink.smtp_port})")
         print(f"  Microsoft:      {stack.microsoft.base_url}")
         print(f"  Google:         {stack.google.base_url}\n")
         print("Demo accounts:")

@@ -22,11 +22,16 @@ A target file (TOML), for `--target-file`:
     control_secret_env = "CRM_CONTROL_SECRET"       # the secret is read from this variable
     login_path = "/login"                           # optional: where the login screens are
     settings_login_path = "/settings/login"
+
+A deployment without the control API names its own Provisioner instead of
+control_url and control_secret_env: `provisioner = "package.module:ClassName"`,
+called with the target's table and an HTTP client that knows the host map.
 """
 
 from __future__ import annotations
 
 import os
+import pkgutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +43,7 @@ from fake_services.idp.client import IdentityProviderControl
 from fake_services.mailsink.client import MailSinkClient
 
 from .catalogue import PROFILES
-from .net import HostMap, http_client, parse_resolver_rules
+from .net import HostMap, http_client, parse_resolver_rules, transport_for
 from .provisioning import HttpProvisioner, Provisioner
 
 
@@ -144,7 +149,9 @@ def _fill(targets: ExternalTargets, document: dict[str, Any], path: Path, host_m
         if not isinstance(table, dict):
             raise TargetFileError(f"{where} must be a table")
         providers[kind] = IdentityProvider(
-            kind, _url(table, "base_url", where), IdentityProviderControl(_url(table, "control_url", where))
+            kind,
+            _url(table, "base_url", where),
+            IdentityProviderControl(_url(table, "control_url", where), transport=transport_for(host_map)),
         )
     targets.providers = list(providers.values())
     for profile, table in _table(document, "targets", "").items():
@@ -153,22 +160,48 @@ def _fill(targets: ExternalTargets, document: dict[str, Any], path: Path, host_m
             raise TargetFileError(f"{where}: the profile must be one of {', '.join(PROFILES)}")
         if not isinstance(table, dict):
             raise TargetFileError(f"{where} must be a table with base_url, control_url and control_secret_env")
-        secret_variable = _required(table, "control_secret_env", where)
-        secret = os.environ.get(secret_variable)
-        if not secret:
-            raise TargetFileError(f"{where}: set {secret_variable} to the control API secret")
+        base_url = _url(table, "base_url", where)
         http = http_client(host_map)
+        try:
+            provisioner = _provisioner(table, where, http)
+        except TargetFileError:
+            http.close()
+            raise
         targets.targets[profile] = Target(
             name=f"{path.stem}-{profile}",
             profile=profile,
-            base_url=_url(table, "base_url", where),
-            provisioner=HttpProvisioner(_url(table, "control_url", where), secret, http),
+            base_url=base_url,
+            provisioner=provisioner,
             http=http,
-            mail=MailSinkClient(sink_url) if isinstance(sink_url, str) and sink_url else None,
+            mail=_mail_client(sink_url, host_map),
             identity_providers=providers,
             login_path=str(table.get("login_path", "/login")),
             settings_login_path=str(table.get("settings_login_path", "/settings/login")),
         )
+
+
+def _mail_client(sink_url: object, host_map: HostMap) -> MailSinkClient | None:
+    if not isinstance(sink_url, str) or not sink_url:
+        return None
+    return MailSinkClient(sink_url, transport=transport_for(host_map))
+
+
+def _provisioner(table: dict[str, Any], where: str, http: httpx.Client) -> Provisioner:
+    """The control API's client, or the class the table names for a deployment without that API."""
+    name = table.get("provisioner")
+    if name is None:
+        secret_variable = _required(table, "control_secret_env", where)
+        secret = os.environ.get(secret_variable)
+        if not secret:
+            raise TargetFileError(f"{where}: set {secret_variable} to the control API secret")
+        return HttpProvisioner(_url(table, "control_url", where), secret, http)
+    if not isinstance(name, str) or ":" not in name:
+        raise TargetFileError(f"{where}: 'provisioner' must be 'package.module:ClassName', not {name!r}")
+    try:
+        factory = pkgutil.resolve_name(name)
+    except (ImportError, AttributeError, ValueError) as error:
+        raise TargetFileError(f"{where}: cannot load the provisioner {name!r}: {error}") from None
+    return factory(table, http)
 
 
 def _url(table: dict[str, Any], key: str, where: str) -> str:

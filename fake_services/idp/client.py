@@ -22,8 +22,9 @@ class ControlError(RuntimeError):
 
 
 class IdentityProviderControl:
-    def __init__(self, control_url: str, timeout: float = 10.0) -> None:
-        self._http = httpx.Client(base_url=control_url, timeout=timeout)
+    def __init__(self, control_url: str, timeout: float = 10.0, transport: httpx.BaseTransport | None = None) -> None:
+        """`transport` reaches host names the resolver does not know (e.g. a mapping to loopback)."""
+        self._http = httpx.Client(base_url=control_url, timeout=timeout, transport=transport)
 
     def close(self) -> None:
         self._http.close()

@@ -40,8 +40,11 @@ class MailSinkApiError(Exception):
 
 
 class MailSinkClient:
-    def __init__(self, http_url: str, *, request_timeout: float = REQUEST_TIMEOUT) -> None:
-        self._http = httpx.Client(base_url=http_url, timeout=request_timeout)
+    def __init__(
+        self, http_url: str, *, request_timeout: float = REQUEST_TIMEOUT, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        """`transport` reaches host names the resolver does not know (e.g. a mapping to loopback)."""
+        self._http = httpx.Client(base_url=http_url, timeout=request_timeout, transport=transport)
 
     def wait_for(
         self,

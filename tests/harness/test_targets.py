@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from fake_services.idp import MicrosoftProvider
+from fake_services.mailsink import MailSink
 from loginspec.provisioning import HttpProvisioner
 from loginspec.targets import ExternalTargets, TargetFileError, load_target_file
 
@@ -180,3 +184,66 @@ def test_a_file_that_does_not_exist_is_refused(tmp_path: Path) -> None:
 def test_a_target_that_is_not_a_table_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TargetFileError, match=r"targets\.online"):
         load_target_file(write(tmp_path, '[targets]\nonline = "https://crm.example.test"\n'))
+
+
+class TableProvisioner:
+    """A provisioner a deployment without the control API might bring: here it only keeps what it was given."""
+
+    def __init__(self, table: dict, http: object) -> None:
+        self.table = table
+        self.http = http
+
+
+def test_a_target_can_name_its_own_provisioner_class(tmp_path: Path) -> None:
+    text = """
+[targets.onsite]
+base_url = "http://crm.example.test"
+provisioner = "tests.harness.test_targets:TableProvisioner"
+directory = "ldap://directory.example.test"
+"""
+    targets = load_target_file(write(tmp_path, text))
+    try:
+        target = targets.targets["onsite"]
+        assert isinstance(target.provisioner, TableProvisioner)
+        assert target.provisioner.table["directory"] == "ldap://directory.example.test"
+        assert target.provisioner.http is target.http
+    finally:
+        targets.close()
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('"TableProvisioner"', "'provisioner' must be 'package.module:ClassName'"),
+        ("7", "'provisioner' must be 'package.module:ClassName'"),
+        ('"tests.harness.no_such_module:Thing"', "cannot load the provisioner"),
+        ('"tests.harness.test_targets:NoSuchClass"', "cannot load the provisioner"),
+    ],
+)
+def test_a_provisioner_that_cannot_be_loaded_is_named(tmp_path: Path, value: str, problem: str) -> None:
+    text = f'[targets.online]\nbase_url = "http://crm.example.test"\nprovisioner = {value}\n'
+    with pytest.raises(TargetFileError, match=rf"targets\.online: {re.escape(problem)}"):
+        load_target_file(write(tmp_path, text))
+
+
+def test_the_mail_sink_and_providers_are_reached_under_mapped_names(tmp_path: Path) -> None:
+    """Names that only the resolver rules know work for the harness's own mail and provider clients."""
+    with MailSink() as sink, MicrosoftProvider() as microsoft:
+        mail_port, control_port = urlsplit(sink.http_url).port, urlsplit(microsoft.control_url).port
+        text = f"""
+[browser]
+host_resolver_rules = "MAP *.test 127.0.0.1"
+[mail]
+sink_url = "http://mail.test:{mail_port}"
+[identity_providers.microsoft]
+base_url = "http://login.microsoftonline.test:{control_port}"
+control_url = "http://idp-control.test:{control_port}"
+{ONLINE_ONLY}
+"""
+        targets = load_target_file(write(tmp_path, text))
+        try:
+            target = targets.targets["online"]
+            assert target.mail is not None and target.mail.messages() == []
+            assert target.identity_providers["microsoft"].control.pending_misbehaviours() == []
+        finally:
+            targets.close()
