@@ -52,6 +52,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         help="write the conformance report (index.html, results.json) to this folder",
     )
+    group.addoption(
+        "--require-every-id",
+        action="store_true",
+        help="with --conformance-report: fail the run unless every catalogue ID has a passing scenario",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -62,8 +67,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{requirement.id}: {requirement.title}")
     config.stash[_PROFILES_KEY] = _available_profiles(config)
     report_dir = config.getoption("conformance_report")
+    require_every_id = config.getoption("require_every_id")
+    if require_every_id and not report_dir:
+        raise pytest.UsageError("--require-every-id needs --conformance-report DIR")
     if report_dir and not hasattr(config, "workerinput"):
-        config.pluginmanager.register(ConformanceReport(config, Path(report_dir)), "loginspec-report")
+        report = ConformanceReport(config, Path(report_dir), require_every_id=require_every_id)
+        config.pluginmanager.register(report, "loginspec-report")
 
 
 def _available_profiles(config: pytest.Config) -> tuple[str, ...]:

@@ -50,9 +50,10 @@ class RequirementResult:
 
 
 class ConformanceReport:
-    def __init__(self, config: pytest.Config, directory: Path) -> None:
+    def __init__(self, config: pytest.Config, directory: Path, *, require_every_id: bool = False) -> None:
         self.config = config
         self.directory = directory
+        self.require_every_id = require_every_id
         self.started = time.time()
         self.results: dict[str, ScenarioResult] = {}
 
@@ -97,6 +98,13 @@ class ConformanceReport:
         }
         (self.directory / "results.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
         (self.directory / "index.html").write_text(self._html(requirements), encoding="utf-8")
+        if self.require_every_id and self.unproven(requirements) and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    @staticmethod
+    def unproven(requirements: list[RequirementResult]) -> list[str]:
+        """The catalogue IDs without a passing scenario: failed, skipped or not run at all."""
+        return [requirement.id for requirement in requirements if requirement.status != "passed"]
 
     def requirement_results(self) -> list[RequirementResult]:
         by_id: dict[str, list[ScenarioResult]] = {}
@@ -158,6 +166,11 @@ class ConformanceReport:
             ids = [requirement.id for requirement in requirements if requirement.status == status]
             if ids:
                 terminalreporter.write_line(f"  {status}: {' '.join(ids)}")
+        if self.require_every_id and self.unproven(requirements):
+            terminalreporter.write_line(
+                f"FAILED: --require-every-id, and {len(self.unproven(requirements))} IDs have no passing scenario",
+                red=True,
+            )
         terminalreporter.write_line(f"Report: {(self.directory / 'index.html').absolute()}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -238,3 +239,26 @@ def test_the_terminal_summary_lists_ids_by_status(mixed_run: ConformanceReport, 
     assert "  failed: LOGIN-2\n" in text
     assert "  skipped: LOGIN-3\n" in text
     assert str(mixed_run.directory / "index.html") in text
+
+
+def test_requiring_every_id_fails_a_green_run_that_leaves_ids_unproven(
+    pytestconfig: pytest.Config, tmp_path: Path
+) -> None:
+    strict = ConformanceReport(pytestconfig, tmp_path / "strict", require_every_id=True)
+    feed(strict, scenario_report("valid credentials", "passed", "LOGIN-1"))
+    session = SimpleNamespace(exitstatus=pytest.ExitCode.OK)  # only the field the hook sets
+    strict.pytest_sessionfinish(session)  # type: ignore[arg-type]
+    assert session.exitstatus == pytest.ExitCode.TESTS_FAILED
+    assert "LOGIN-1" not in strict.unproven(strict.requirement_results())
+    assert "LOGIN-2" in strict.unproven(strict.requirement_results())
+
+
+def test_requiring_every_id_passes_when_each_has_a_passing_scenario(
+    pytestconfig: pytest.Config, tmp_path: Path
+) -> None:
+    strict = ConformanceReport(pytestconfig, tmp_path / "strict", require_every_id=True)
+    feed(strict, *(scenario_report(f"proves {one}", "passed", one) for one in catalogue.load()))
+    feed(strict, skipped("proves LOGIN-1", "LOGIN-1", "the target has no onsite profile"))
+    session = SimpleNamespace(exitstatus=pytest.ExitCode.OK)
+    strict.pytest_sessionfinish(session)  # type: ignore[arg-type]
+    assert session.exitstatus == pytest.ExitCode.OK
