@@ -64,5 +64,7 @@ def can_go_back_to_login(cast: Cast, target: Target, name: str) -> None:
 
 @then(parsers.parse("{name:w} has received {count:d} emails"))
 def has_received(cast: Cast, name: str, count: int) -> None:
+    """Scenarios check this after the refusal is shown, or after a later request's email arrived,
+    so an email beyond the limit would already be in the sink."""
     received = cast.mailer().messages(to=cast.person(name).person.email)
     assert len(received) == count, [message.subject for message in received]
