@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 
 from . import passwords
+from .accounts import User
 from .context import AppContext
 
 
@@ -43,3 +44,8 @@ async def choose(
     if not verdict.accepted:
         return NewPassword(None, verdict.problems)
     return NewPassword(await run_in_threadpool(context.hasher.hash, password), ())
+
+
+async def choose_for(context: AppContext, user: User, password: str, confirmation: str | None) -> NewPassword:
+    """`choose` for a user the CRM already has, judged against that user's own identifiers."""
+    return await choose(context, password, confirmation, email=user.email, name=user.name, username=user.username)

@@ -63,9 +63,7 @@ async def create_password(request: Request) -> Response:
     user = pending.user
     password = form.password("password")
     confirmation = form.password("confirm_password", "Confirm Password")
-    chosen = await new_passwords.choose(
-        context, password, confirmation, email=user.email, name=user.name, username=user.username
-    )
+    chosen = await new_passwords.choose_for(context, user, password, confirmation)
     if not chosen.accepted:
         return _activation_page(request, pending, status_code=400, errors=chosen.problems)
     now = context.clock.now()

@@ -68,9 +68,7 @@ async def reset_password(request: Request) -> Response:
     token_hash, user = pending.token_hash, pending.user
     password = form.password("password")
     confirmation = form.password("confirm_password", "Confirm Password")
-    chosen = await new_passwords.choose(
-        context, password, confirmation, email=user.email, name=user.name, username=user.username
-    )
+    chosen = await new_passwords.choose_for(context, user, password, confirmation)
     if not chosen.accepted:
         return _reset_page(request, user, status_code=400, errors=chosen.problems)
     now = context.clock.now()

@@ -303,9 +303,7 @@ async def set_user_password(request: Request) -> Response:
     user = _managed_user(context, admin, request.path_params["user_id"])
     password = form.password("password")
     confirmation = form.password("confirm_password", "Confirm password")
-    chosen = await new_passwords.choose(
-        context, password, confirmation, email=user.email, name=user.name, username=user.username
-    )
+    chosen = await new_passwords.choose_for(context, user, password, confirmation)
     if not chosen.accepted:
         return _settings_page(request, admin, "settings/user_password.html", 400, user=user, errors=chosen.problems)
     now = context.clock.now()
