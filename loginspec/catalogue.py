@@ -18,6 +18,7 @@ class Requirement:
     id: str
     title: str
     profiles: tuple[str, ...]
+    security: bool = False
 
     @property
     def area(self) -> str:
@@ -28,7 +29,9 @@ class Requirement:
 def load() -> dict[str, Requirement]:
     data = tomllib.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
     return {
-        requirement_id: Requirement(requirement_id, entry["title"], tuple(entry["profiles"]))
+        requirement_id: Requirement(
+            requirement_id, entry["title"], tuple(entry["profiles"]), bool(entry.get("security", False))
+        )
         for requirement_id, entry in data.items()
     }
 
