@@ -71,7 +71,12 @@ def pytest_configure(config: pytest.Config) -> None:
     if require_every_id and not report_dir:
         raise pytest.UsageError("--require-every-id needs --conformance-report DIR")
     if report_dir and not hasattr(config, "workerinput"):
-        report = ConformanceReport(config, Path(report_dir), require_every_id=require_every_id)
+        report = ConformanceReport(
+            config,
+            Path(report_dir),
+            require_every_id=require_every_id,
+            offered_profiles=config.stash[_PROFILES_KEY],
+        )
         config.pluginmanager.register(report, "loginspec-report")
 
 

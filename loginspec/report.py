@@ -24,6 +24,9 @@ from slugify import slugify
 from . import catalogue
 
 STATUS_ORDER = ("failed", "passed", "skipped", "not run")
+NOT_OFFERED = "not offered"
+# An ID's status is the worst of its statuses in the profiles it applies to.
+_SEVERITY = {"failed": 0, "not run": 1, "skipped": 2, "passed": 3}
 
 
 @dataclass
@@ -47,13 +50,23 @@ class RequirementResult:
     area: str
     status: str
     scenarios: list[str]
+    profiles: dict[str, str] = field(default_factory=dict)
+    """The status in each profile the ID applies to ("not offered" where the target has no such profile)."""
 
 
 class ConformanceReport:
-    def __init__(self, config: pytest.Config, directory: Path, *, require_every_id: bool = False) -> None:
+    def __init__(
+        self,
+        config: pytest.Config,
+        directory: Path,
+        *,
+        require_every_id: bool = False,
+        offered_profiles: tuple[str, ...] = catalogue.PROFILES,
+    ) -> None:
         self.config = config
         self.directory = directory
         self.require_every_id = require_every_id
+        self.offered_profiles = offered_profiles
         self.started = time.time()
         self.results: dict[str, ScenarioResult] = {}
 
@@ -107,6 +120,8 @@ class ConformanceReport:
         return [requirement.id for requirement in requirements if requirement.status != "passed"]
 
     def requirement_results(self) -> list[RequirementResult]:
+        """Each catalogue ID with its status per profile; it has passed only where it passed in every
+        profile it applies to that the target offers."""
         by_id: dict[str, list[ScenarioResult]] = {}
         for result in self.results.values():
             for requirement_id in result.requirements:
@@ -114,15 +129,12 @@ class ConformanceReport:
         rows = []
         for requirement in catalogue.load().values():
             scenarios = by_id.get(requirement.id, [])
-            outcomes = {scenario.outcome for scenario in scenarios}
-            if "failed" in outcomes:
-                status = "failed"
-            elif "passed" in outcomes:
-                status = "passed"
-            elif outcomes:
-                status = "skipped"
-            else:
-                status = "not run"
+            profiles = {
+                profile: self._status_in(profile, [scenario for scenario in scenarios if scenario.profile == profile])
+                for profile in requirement.profiles
+            }
+            judged = [status for status in profiles.values() if status != NOT_OFFERED]
+            status = min(judged, key=_SEVERITY.__getitem__) if judged else "skipped"
             rows.append(
                 RequirementResult(
                     requirement.id,
@@ -130,9 +142,20 @@ class ConformanceReport:
                     requirement.area,
                     status,
                     [scenario.nodeid for scenario in scenarios],
+                    profiles,
                 )
             )
         return rows
+
+    def _status_in(self, profile: str, scenarios: list[ScenarioResult]) -> str:
+        if profile not in self.offered_profiles:
+            return NOT_OFFERED
+        outcomes = {scenario.outcome for scenario in scenarios}
+        if "failed" in outcomes:
+            return "failed"
+        if "passed" in outcomes:
+            return "passed"
+        return "skipped" if outcomes else "not run"
 
     def _attach_traces(self) -> None:
         output = Path(self.config.getoption("--output", default="test-results")).absolute()
@@ -149,6 +172,7 @@ class ConformanceReport:
         scenario_counts = Counter(result.outcome for result in self.results.values())
         return environment.get_template("report.html").render(
             requirements=requirements,
+            profiles=catalogue.PROFILES,
             counts=[(status, counts.get(status, 0)) for status in STATUS_ORDER],
             scenario_counts=[(status, scenario_counts.get(status, 0)) for status in ("failed", "passed", "skipped")],
             scenarios=sorted(self.results.values(), key=lambda result: (result.feature, result.name, result.profile)),
@@ -163,7 +187,7 @@ class ConformanceReport:
         terminalreporter.section("Loginspec catalogue coverage")
         terminalreporter.write_line(f"{len(requirements)} catalogue IDs: {summary}")
         for status in ("failed", "skipped", "not run"):
-            ids = [requirement.id for requirement in requirements if requirement.status == status]
+            ids = [_with_profiles(requirement) for requirement in requirements if requirement.status == status]
             if ids:
                 terminalreporter.write_line(f"  {status}: {' '.join(ids)}")
         if self.require_every_id and self.unproven(requirements):
@@ -172,6 +196,14 @@ class ConformanceReport:
                 red=True,
             )
         terminalreporter.write_line(f"Report: {(self.directory / 'index.html').absolute()}")
+
+
+def _with_profiles(requirement: RequirementResult) -> str:
+    """`SEC-6` when the status holds in every profile, `SEC-6(onsite)` when only some profiles fall short."""
+    short = [profile for profile, status in requirement.profiles.items() if status == requirement.status]
+    if len(short) == len(requirement.profiles):
+        return requirement.id
+    return f"{requirement.id}({','.join(short)})"
 
 
 def artifacts_folder_name(nodeid: str) -> str:

@@ -86,14 +86,37 @@ def mixed_run(report: ConformanceReport) -> ConformanceReport:
 
 def test_status_of_each_id(mixed_run: ConformanceReport) -> None:
     found = statuses(mixed_run)
-    assert found["LOGIN-1"] == "passed"  # all its scenarios passed
+    assert found["LOGIN-1"] == "passed"  # passed in both profiles it applies to
     assert found["LOGIN-2"] == "failed"  # one of its scenarios failed
-    assert found["LOGIN-5"] == "passed"  # a scenario counts for each of its IDs
+    assert found["LOGIN-5"] == "not run"  # passed online, but it applies onsite too and nothing ran there
     assert found["LOGIN-3"] == "skipped"  # only skipped
-    assert found["LOGIN-4"] == "passed"  # passed in one profile, skipped in the other
+    assert found["LOGIN-4"] == "skipped"  # passed in one profile, skipped in the other
     assert found["LOGIN-6"] == "not run"
     assert set(found) == set(catalogue.load())
     assert list(found) == list(catalogue.load())  # in catalogue order
+
+
+def test_status_in_each_profile(mixed_run: ConformanceReport) -> None:
+    rows = {requirement.id: requirement.profiles for requirement in mixed_run.requirement_results()}
+    assert rows["LOGIN-1"] == {"online": "passed", "onsite": "passed"}
+    assert rows["LOGIN-2"] == {"online": "failed"}  # an online-only ID has no onsite status
+    assert rows["LOGIN-4"] == {"online": "passed", "onsite": "skipped"}
+    assert rows["LOGIN-5"] == {"online": "passed", "onsite": "not run"}
+
+
+def test_a_profile_the_target_does_not_offer_does_not_count(pytestconfig: pytest.Config, tmp_path: Path) -> None:
+    online_only = ConformanceReport(pytestconfig, tmp_path / "report", offered_profiles=("online",))
+    feed(
+        online_only,
+        scenario_report("generic refusal", "passed", "LOGIN-4", profile="online"),
+        skipped("generic refusal", "LOGIN-4", "the target has no onsite profile"),
+        skipped("assigned user name", "LOGIN-3", "the target has no onsite profile"),
+    )
+    rows = {requirement.id: requirement for requirement in online_only.requirement_results()}
+    assert rows["LOGIN-4"].status == "passed"
+    assert rows["LOGIN-4"].profiles == {"online": "passed", "onsite": "not offered"}
+    assert rows["LOGIN-3"].status == "skipped"  # applies onsite only, which the target lacks
+    assert rows["LOGIN-3"].profiles == {"onsite": "not offered"}
 
 
 def test_scenarios_of_each_id(mixed_run: ConformanceReport) -> None:
@@ -175,12 +198,12 @@ def test_a_report_without_scenario_details_still_counts(report: ConformanceRepor
         outcome="passed",
         longrepr=None,
         when="call",
-        user_properties=[("requirements", "LOGIN-7"), ("profile", "online")],
+        user_properties=[("requirements", "LOGIN-2"), ("profile", "online")],
     )
     feed(report, bare)
     (result,) = report.results.values()
     assert result.name == "steps/test_login.py::test_bare[online]"
-    assert statuses(report)["LOGIN-7"] == "passed"
+    assert statuses(report)["LOGIN-2"] == "passed"
 
 
 def test_session_finish_writes_json_and_html(mixed_run: ConformanceReport, request: pytest.FixtureRequest) -> None:
@@ -193,6 +216,7 @@ def test_session_finish_writes_json_and_html(mixed_run: ConformanceReport, reque
         "LOGIN-3": "skipped",
         "LOGIN-6": "not run",
     }
+    assert by_id["LOGIN-5"]["profiles"] == {"online": "passed", "onsite": "not run"}
     assert set(by_id) == set(catalogue.load())
     assert document["finished"] >= document["started"]
     outcomes = sorted(scenario["outcome"] for scenario in document["scenarios"])
@@ -235,9 +259,10 @@ def test_the_terminal_summary_lists_ids_by_status(mixed_run: ConformanceReport, 
     mixed_run.pytest_terminal_summary(pytest.TerminalReporter(pytestconfig, written))
     text = written.getvalue()
     total = len(catalogue.load())
-    assert f"{total} catalogue IDs: 1 failed, 3 passed, 1 skipped, {total - 5} not run" in text
+    assert f"{total} catalogue IDs: 1 failed, 1 passed, 2 skipped, {total - 4} not run" in text
     assert "  failed: LOGIN-2\n" in text
-    assert "  skipped: LOGIN-3\n" in text
+    assert "  skipped: LOGIN-3 LOGIN-4(onsite)\n" in text
+    assert " LOGIN-5(onsite) " in text
     assert str(mixed_run.directory / "index.html") in text
 
 
@@ -245,20 +270,25 @@ def test_requiring_every_id_fails_a_green_run_that_leaves_ids_unproven(
     pytestconfig: pytest.Config, tmp_path: Path
 ) -> None:
     strict = ConformanceReport(pytestconfig, tmp_path / "strict", require_every_id=True)
-    feed(strict, scenario_report("valid credentials", "passed", "LOGIN-1"))
+    feed(strict, scenario_report("valid credentials", "passed", "LOGIN-1", profile="online"))
+    feed(strict, scenario_report("valid credentials", "passed", "LOGIN-1", profile="onsite"))
+    feed(strict, scenario_report("generic refusal", "passed", "LOGIN-4", profile="online"))
     session = SimpleNamespace(exitstatus=pytest.ExitCode.OK)  # only the field the hook sets
     strict.pytest_sessionfinish(session)  # type: ignore[arg-type]
     assert session.exitstatus == pytest.ExitCode.TESTS_FAILED
-    assert "LOGIN-1" not in strict.unproven(strict.requirement_results())
-    assert "LOGIN-2" in strict.unproven(strict.requirement_results())
+    unproven = strict.unproven(strict.requirement_results())
+    assert "LOGIN-1" not in unproven
+    assert "LOGIN-2" in unproven
+    assert "LOGIN-4" in unproven  # passed online only, and it applies onsite too
 
 
 def test_requiring_every_id_passes_when_each_has_a_passing_scenario(
     pytestconfig: pytest.Config, tmp_path: Path
 ) -> None:
     strict = ConformanceReport(pytestconfig, tmp_path / "strict", require_every_id=True)
-    feed(strict, *(scenario_report(f"proves {one}", "passed", one) for one in catalogue.load()))
-    feed(strict, skipped("proves LOGIN-1", "LOGIN-1", "the target has no onsite profile"))
+    for requirement in catalogue.load().values():
+        for profile in requirement.profiles:
+            feed(strict, scenario_report(f"proves {requirement.id}", "passed", requirement.id, profile=profile))
     session = SimpleNamespace(exitstatus=pytest.ExitCode.OK)
     strict.pytest_sessionfinish(session)  # type: ignore[arg-type]
     assert session.exitstatus == pytest.ExitCode.OK
