@@ -79,7 +79,7 @@ Feature: Log in
     Then the login screen tells Ann that the session has ended
     When Ann goes back in the browser
     Then the browser shows the login screen, not Ann's CRM
-    And the copied cookies no longer open Ann's CRM, in the browser or over HTTP
+    And the copied cookies no longer open Ann's CRM
 
   @online @onsite @LOGIN-9
   Scenario: A browser without a network connection is told so on the login screen

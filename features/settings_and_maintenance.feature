@@ -74,11 +74,9 @@ Feature: Log in to Settings and maintenance
     Given Ada is an administrator
     And Ada is logged in to Settings and maintenance
     When Ada adds Ann as a user with the role Standard user
-    And Ada sends Ann the welcome email again
-    And Ada sends Ann the welcome email again
-    And Ada sends Ann the welcome email again
+    And Ada sends Ann the welcome email again until the limit is passed
     Then Ada is told that too many emails were sent to Ann's address
-    And Ann has received 3 emails
+    And Ann has received as many emails as the limit allows
 
   @onsite @SAM-6
   Scenario: When the activation email cannot be sent, the administrator is told and can send it again

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from faker import Faker
 
 _PASSPHRASE_WORDS = 4
+# No vowels, so no name of a person can turn up inside; symbols and digits, so it is hard to guess.
+_SCRAMBLE_ALPHABET = "bcdfghjkmnpqrstvwxzBCDFGHJKLMNPQRSTVWXZ23456789#%&*+=?"
 
 
 @dataclass(frozen=True)
@@ -78,3 +80,8 @@ class PersonFactory:
             if word not in words and not any(name in word or word in name for name in avoided):
                 words.append(word)
         return " ".join(words) + f" {secrets.randbelow(90) + 10}"
+
+    @staticmethod
+    def scramble(length: int) -> str:
+        """`length` random characters: a password as strong as its length allows, for length limits."""
+        return "".join(secrets.choice(_SCRAMBLE_ALPHABET) for _ in range(length))

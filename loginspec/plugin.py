@@ -3,7 +3,9 @@
 - Scenario tags: `@online` / `@onsite` become the profiles a scenario runs in (each
   one a separate test, `[online]` / `[onsite]`); catalogue IDs such as `@LOGIN-1`
   become `requirement` marks. A tag that looks like an ID but is not in the
-  catalogue stops the run, so a typo never counts as coverage.
+  catalogue stops the run, so a typo never counts as coverage. `@needs-clock-control`
+  says the scenario needs a capability of the contract: on a target that lacks it,
+  the scenario is reported as not checkable there, with the reason.
 - Targets: the bundled stack by default, or `--target-file`; `--profile` narrows.
 - Browser: Chromium found by `browsers.find_chromium`, started with the target's
   host resolver rules.
@@ -21,9 +23,10 @@ import pytest
 from playwright.sync_api import Playwright
 from pytest_bdd.reporting import test_report_context_registry
 
-from . import catalogue
+from . import catalogue, contract
 from .browsers import BrowserNotFound, find_chromium, launch_arguments
 from .catalogue import PROFILES
+from .contract import NOT_CHECKABLE, NotCheckable
 from .people import PersonFactory
 from .report import ConformanceReport
 
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from .targets import Target, TargetSet
 
 _PROFILES_KEY = pytest.StashKey[tuple[str, ...]]()
+NEEDS_PREFIX = "needs-"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -62,9 +66,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "requirement(id): the scenario proves this catalogue ID")
     config.addinivalue_line("markers", "profile(name): the scenario applies to this deployment profile")
+    config.addinivalue_line("markers", "needs(capability): the scenario needs this capability of the target")
     # pytest-bdd turns tags on Examples straight into marks of the same name, so IDs are markers too.
     for requirement in catalogue.load().values():
         config.addinivalue_line("markers", f"{requirement.id}: {requirement.title}")
+    # Likewise `@needs-form-posts` on Examples becomes a mark of that name.
+    for capability in contract.load().capabilities.values():
+        config.addinivalue_line("markers", f"{_needs_tag(capability.key)}: {capability.description}")
     config.stash[_PROFILES_KEY] = _available_profiles(config)
     report_dir = config.getoption("conformance_report")
     require_every_id = config.getoption("require_every_id")
@@ -78,6 +86,21 @@ def pytest_configure(config: pytest.Config) -> None:
             offered_profiles=config.stash[_PROFILES_KEY],
         )
         config.pluginmanager.register(report, "loginspec-report")
+
+
+def _needs_tag(capability: str) -> str:
+    return NEEDS_PREFIX + capability.replace("_", "-")
+
+
+def needed_capabilities(item: pytest.Item) -> list[str]:
+    """The capabilities a scenario's tags say it needs, on the scenario or on its Examples."""
+    tagged = [mark.args[0] for mark in item.iter_markers("needs")]
+    tagged += [
+        mark.name.removeprefix(NEEDS_PREFIX).replace("-", "_")
+        for mark in item.iter_markers()
+        if mark.name.startswith(NEEDS_PREFIX)
+    ]
+    return list(dict.fromkeys(tagged))
 
 
 def _available_profiles(config: pytest.Config) -> tuple[str, ...]:
@@ -99,6 +122,9 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
         # `profile` (parametrized below) part of the scenario's fixtures.
         pytest.mark.usefixtures("target")(function)
         pytest.mark.profile(tag)(function)
+        return True
+    if tag.startswith(NEEDS_PREFIX):
+        pytest.mark.needs(tag.removeprefix(NEEDS_PREFIX).replace("-", "_"))(function)
         return True
     if catalogue.ID_PATTERN.match(tag):
         if not catalogue.is_catalogue_id(tag):
@@ -140,6 +166,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         profile = _profile_of(item)
         if profile:
             item.user_properties.append(("profile", profile))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A step that finds the target lacking a capability ends the scenario as not checkable, not failed."""
+    try:
+        return (yield)
+    except NotCheckable as reason:
+        pytest.skip(str(reason))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -185,8 +220,15 @@ def profile() -> str:
 
 
 @pytest.fixture
-def target(target_set: TargetSet, profile: str) -> Target:
-    return target_set.targets[profile]
+def target(target_set: TargetSet, profile: str, request: pytest.FixtureRequest) -> Target:
+    chosen = target_set.targets[profile]
+    for needed in needed_capabilities(request.node):
+        capability = chosen.contract.capabilities.get(needed)
+        if capability is None:
+            raise pytest.UsageError(f"@{_needs_tag(needed)}: the contract has no such capability")
+        if not capability.present:
+            pytest.skip(f"{NOT_CHECKABLE}: it lacks {capability.key} ({capability.absent_because})")
+    return chosen
 
 
 @pytest.fixture(scope="session")

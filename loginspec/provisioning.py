@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 
 import httpx
 
+from .contract import NOT_CHECKABLE, NotCheckable
 from .people import Person
 
 UserState = Literal["active", "invited", "disabled"]
@@ -22,8 +23,8 @@ class ProvisioningError(Exception):
     pass
 
 
-class ClockNotControllable(ProvisioningError):
-    pass
+class ClockNotControllable(ProvisioningError, NotCheckable):
+    """The target answered that its clock cannot be moved: the scenario cannot be checked there."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ class HttpProvisioner:
     def _call(self, method: str, path: str, document: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self._http.request(method, self._control_url + path, json=document, headers=self._headers)
         if response.status_code == 409 and path == "/clock":
-            raise ClockNotControllable(response.json().get("error", response.text))
+            reason = response.json().get("error", response.text)
+            raise ClockNotControllable(f"{NOT_CHECKABLE}: it lacks clock_control ({reason})")
         if response.is_error:
             raise ProvisioningError(f"{method} {path} answered {response.status_code}: {response.text[:500]}")
         return response.json()

@@ -22,11 +22,12 @@ import pytest
 from slugify import slugify
 
 from . import catalogue
+from .contract import NOT_CHECKABLE
 
-STATUS_ORDER = ("failed", "passed", "skipped", "not run")
+STATUS_ORDER = ("failed", "passed", "not checkable", "skipped", "not run")
 NOT_OFFERED = "not offered"
 # An ID's status is the worst of its statuses in the profiles it applies to.
-_SEVERITY = {"failed": 0, "not run": 1, "skipped": 2, "passed": 3}
+_SEVERITY = {"failed": 0, "not run": 1, "skipped": 2, "not checkable": 3, "passed": 4}
 
 
 @dataclass
@@ -92,8 +93,8 @@ class ConformanceReport:
             result.name = scenario["name"]
             result.steps = scenario["steps"]
         if report.skipped and result.outcome == "passed":
-            result.outcome = "skipped"
             result.message = _skip_reason(report)
+            result.outcome = "not checkable" if result.message.startswith(NOT_CHECKABLE) else "skipped"
         elif report.failed:
             result.outcome = "failed"
             result.message = report.longreprtext[-4000:]
@@ -151,11 +152,11 @@ class ConformanceReport:
         if profile not in self.offered_profiles:
             return NOT_OFFERED
         outcomes = {scenario.outcome for scenario in scenarios}
-        if "failed" in outcomes:
-            return "failed"
-        if "passed" in outcomes:
-            return "passed"
-        return "skipped" if outcomes else "not run"
+        # A scenario not checkable here leaves part of the ID unproven, even when others passed.
+        for status in ("failed", "not checkable", "passed", "skipped"):
+            if status in outcomes:
+                return status
+        return "not run"
 
     def _attach_traces(self) -> None:
         output = Path(self.config.getoption("--output", default="test-results")).absolute()
@@ -174,7 +175,9 @@ class ConformanceReport:
             requirements=requirements,
             profiles=catalogue.PROFILES,
             counts=[(status, counts.get(status, 0)) for status in STATUS_ORDER],
-            scenario_counts=[(status, scenario_counts.get(status, 0)) for status in ("failed", "passed", "skipped")],
+            scenario_counts=[
+                (status, scenario_counts.get(status, 0)) for status in ("failed", "passed", "not checkable", "skipped")
+            ],
             scenarios=sorted(self.results.values(), key=lambda result: (result.feature, result.name, result.profile)),
             generated=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         )
@@ -186,7 +189,7 @@ class ConformanceReport:
         summary = ", ".join(f"{counts.get(status, 0)} {status}" for status in STATUS_ORDER)
         terminalreporter.section("Loginspec catalogue coverage")
         terminalreporter.write_line(f"{len(requirements)} catalogue IDs: {summary}")
-        for status in ("failed", "skipped", "not run"):
+        for status in ("failed", "not checkable", "skipped", "not run"):
             ids = [_with_profiles(requirement) for requirement in requirements if requirement.status == status]
             if ids:
                 terminalreporter.write_line(f"  {status}: {' '.join(ids)}")

@@ -23,6 +23,11 @@ A target file (TOML), for `--target-file`:
     login_path = "/login"                           # optional: where the login screens are
     settings_login_path = "/settings/login"
 
+    [contract]                                      # optional: the UI contract (default: en)
+    file = "nb"                                     # a bundled language, or a contract file
+    numbers.idle_timeout_minutes = 15               # any entry of it, overridden
+    capabilities.storage_audit = "no such call"     # a capability the deployment lacks, and why
+
 A deployment without the control API names its own Provisioner instead of
 control_url and control_secret_env: `provisioner = "package.module:ClassName"`,
 called with the target's table and an HTTP client that knows the host map.
@@ -42,7 +47,9 @@ import httpx
 from fake_services.idp.client import IdentityProviderControl
 from fake_services.mailsink.client import MailSinkClient
 
+from . import contract as ui_contract
 from .catalogue import PROFILES
+from .contract import Contract, ContractError
 from .net import HostMap, http_client, parse_resolver_rules, transport_for
 from .provisioning import HttpProvisioner, Provisioner
 
@@ -65,6 +72,7 @@ class Target:
     identity_providers: dict[str, IdentityProvider] = field(default_factory=dict)
     login_path: str = "/login"
     settings_login_path: str = "/settings/login"
+    contract: Contract = field(default_factory=ui_contract.load)
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
@@ -131,9 +139,10 @@ def load_target_file(path: Path) -> ExternalTargets:
         raise TargetFileError("browser: 'host_resolver_rules' must be a string")
     host_map = parse_resolver_rules(rules or "")
     sink_url = _table(document, "mail", "").get("sink_url")
+    contract = _contract(_table(document, "contract", ""), path)
     targets = ExternalTargets({}, rules)
     try:
-        _fill(targets, document, path, host_map, sink_url)
+        _fill(targets, document, path, host_map, sink_url, contract)
     except BaseException:
         targets.close()
         raise
@@ -142,7 +151,26 @@ def load_target_file(path: Path) -> ExternalTargets:
     return targets
 
 
-def _fill(targets: ExternalTargets, document: dict[str, Any], path: Path, host_map: HostMap, sink_url: object) -> None:
+def _contract(table: dict[str, Any], path: Path) -> Contract:
+    """The contract the deployment is judged by: `file` names a language (en, nb) or a contract file, and
+    every other key of [contract] overrides an entry of it."""
+    source = table.get("file", "en")
+    if not isinstance(source, str) or not source:
+        raise TargetFileError("contract: 'file' must name a language (en, nb) or a contract file")
+    try:
+        return ui_contract.load(source, table, relative_to=path.parent)
+    except ContractError as error:
+        raise TargetFileError(f"contract: {error}") from error
+
+
+def _fill(
+    targets: ExternalTargets,
+    document: dict[str, Any],
+    path: Path,
+    host_map: HostMap,
+    sink_url: object,
+    contract: Contract,
+) -> None:
     providers = {}
     for kind, table in _table(document, "identity_providers", "").items():
         where = f"identity_providers.{kind}"
@@ -177,6 +205,7 @@ def _fill(targets: ExternalTargets, document: dict[str, Any], path: Path, host_m
             identity_providers=providers,
             login_path=str(table.get("login_path", "/login")),
             settings_login_path=str(table.get("settings_login_path", "/settings/login")),
+            contract=contract,
         )
 
 

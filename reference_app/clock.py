@@ -1,8 +1,8 @@
 """Time, as the app sees it.
 
-Production uses the system clock. In test mode the clock can be moved forward
-through the control API, so that link expiry and session timeouts are shown
-without waiting.
+Production uses the system clock. In test mode time stands still unless the
+control API moves it forward, so that link expiry and session timeouts are shown
+without waiting, exactly to the second.
 """
 
 from __future__ import annotations
@@ -24,14 +24,15 @@ class SystemClock:
 
 
 class AdjustableClock:
-    """The system clock plus an offset that only ever grows."""
+    """The time the app started, plus an offset that only ever grows: between two moves it stands still."""
 
     def __init__(self) -> None:
+        self._started = time.time()
         self._offset = 0.0
         self._lock = threading.Lock()
 
     def now(self) -> float:
-        return time.time() + self._offset
+        return self._started + self._offset
 
     def advance(self, seconds: float) -> float:
         if seconds < 0:

@@ -53,6 +53,10 @@ class Member:
     addresses: dict[str, str] = field(default_factory=dict)
     visits: list[Visit] = field(default_factory=list)
     visit_mark: int = 0
+    shown: list[str] = field(default_factory=list)
+    """The address of every page each of the member's browsers showed (committed, not redirected), in order."""
+    shown_mark: int = 0
+    authorizations_mark: int = 0
     held_answer: str | None = None
     answer_browser: str = "first"
     mail_since: int | None = None
@@ -85,6 +89,7 @@ class Cast:
     def provision(self, handle: str, **options: object) -> Member:
         member = self.person(handle)
         assert member.account is None, f"{handle} was already provisioned"
+        options.setdefault("role", self.target.contract.role("Standard user"))
         member.account = self.target.provisioner.create_user(member.person, company=self.company, **options)  # type: ignore[arg-type]
         return member
 
@@ -113,6 +118,10 @@ class Cast:
         assert member.emails, f"no email for {handle} has been read yet"
         return member.emails[-1]
 
+    def email_link(self, handle: str, label: str, message: Message | None = None) -> str:
+        """The link the help page calls `label` ("Activate now") in `handle`'s last email, or in `message`."""
+        return (message or self.last_email(handle)).link(self.target.contract.email_link(label))
+
     def misbehave(self, kind: str, misbehaviour: str) -> None:
         """Queue a misbehaviour at a provider; whatever is left unused is cleared when the scenario ends."""
         self.target.identity_providers[kind].control.misbehave(misbehaviour)
@@ -138,14 +147,41 @@ class Cast:
                     Visit(response.url, response.status, response.request.resource_type, response.headers)
                 ),
             )
+            page.on(
+                "framenavigated", lambda frame: member.shown.append(frame.url) if frame is page.main_frame else None
+            )
             member.browsers[which] = page
         return member.browsers[which]
+
+    def new_page(self) -> Page:
+        """A page in a browser of its own that belongs to nobody: for replaying cookies, for instance."""
+        return self._new_context().new_page()
 
     def last_page(self, handle: str, origin: str) -> Visit:
         """The last page `handle`'s browsers loaded from `origin` (a 200, not a redirect)."""
         shown = [visit for visit in self.pages_visited(handle, origin) if visit.status == 200]
         assert shown, f"{handle}'s browsers loaded no page from {origin}"
         return shown[-1]
+
+    def mark(self, handle: str) -> None:
+        """From now on, what `handle`'s browsers load and show counts as new."""
+        member = self.person(handle)
+        member.visit_mark = len(member.visits)
+        member.shown_mark = len(member.shown)
+        member.authorizations_mark = len(self.authorizations(handle))
+
+    def authorizations(self, handle: str) -> list[dict]:
+        """The authorization requests the company's identity provider received (none without one)."""
+        if not (self.company and self.company.sso_provider):
+            return []
+        return self.target.identity_providers[self.company.sso_provider].control.requests("authorize")
+
+    def authorizations_since_mark(self, handle: str) -> list[dict]:
+        return self.authorizations(handle)[self.person(handle).authorizations_mark :]
+
+    def shown_since_mark(self, handle: str) -> list[str]:
+        member = self.person(handle)
+        return member.shown[member.shown_mark :]
 
     def pages_visited(self, handle: str, origin: str, since: int = 0) -> list[Visit]:
         """The page responses (redirects included) from `origin` that `handle`'s browsers got since `since`."""

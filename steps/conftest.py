@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
+from loginspec.contract import Contract
 from loginspec.people import PersonFactory
 from loginspec.targets import Target
 
@@ -21,3 +22,9 @@ def cast(target: Target, people: PersonFactory, new_context: Callable[..., Brows
     scenario_cast = Cast(target, people, new_context)
     yield scenario_cast
     scenario_cast.clean_up()
+
+
+@pytest.fixture
+def contract(target: Target) -> Contract:
+    """What the target shows and promises: the names, wordings and numbers steps rely on."""
+    return target.contract

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import html
-import re
 import secrets
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, Request, Route, expect
 from pytest_bdd import parsers, scenarios, then, when
 
+from loginspec.contract import Contract
 from loginspec.targets import Target
 
 from .cast import Answer, Cast
-from .forms import read_page
+from .inspection import INTERNALS
+from .interception import Submission, altered_submissions, require_form_post, trapped_submission
+from .journeys import expect_main_screen, log_in
 from .pages.crm import MainScreen
 from .pages.login import LoginPage
 
 scenarios("security/requests.feature")
 
 ATTACKER_ORIGIN = "http://evil.test"
-INTERNALS = re.compile(
-    r"Traceback|File \"|\.py\", line|sqlite3?\b|SELECT |INSERT INTO|starlette\.|uvicorn|Exception:", re.IGNORECASE
-)
 
 
 def _serve_attacker_page(page: Page, body: str) -> None:
@@ -34,42 +33,42 @@ def _serve_attacker_page(page: Page, body: str) -> None:
     page.route(ATTACKER_ORIGIN + "/**", fulfil)
 
 
-def _log_out_form(cast: Cast, name: str) -> tuple[str, str]:
-    menu = MainScreen(cast.browser(name)).open_personal_settings()
-    action, method = menu.get_by_role("menuitem", name="Log out").evaluate(
-        "item => [item.form.action, item.form.method]"
-    )
-    cast.browser(name).keyboard.press("Escape")
-    return action, method
+def _log_out_request(cast: Cast, target: Target, name: str) -> Submission:
+    """What the browser sends when the person selects Log out, kept from the CRM so they stay signed in."""
+    page = cast.browser(name)
+    cast.person(name).addresses["signed in"] = page.url
+    with trapped_submission(page, target) as caught:
+        MainScreen(page, target).log_out()
+    assert caught, "selecting Log out sent nothing to the CRM"
+    page.goto(cast.person(name).addresses["signed in"])
+    return caught[0]
+
+
+@then(parsers.parse("the Log out option of {name:w}'s Personal settings sends a POST"))
+def log_out_is_post(cast: Cast, target: Target, name: str) -> None:
+    submission = _log_out_request(cast, target, name)
+    assert submission.method == "POST", f"Log out sent a {submission.method}"
 
 
 @when(parsers.parse("a page on another site makes {name:w}'s browser post to the CRM's Log out address"))
-def cross_site_post(cast: Cast, name: str) -> None:
-    action, _ = _log_out_form(cast, name)
+def cross_site_post(cast: Cast, target: Target, name: str) -> None:
+    action = _log_out_request(cast, target, name).url
     attacker = cast.browser(name).context.new_page()
     _serve_attacker_page(
         attacker,
         f'<form method="post" action="{html.escape(action)}"><input name="x" value="1"></form>'
         "<script>document.forms[0].submit()</script>",
     )
-    with attacker.expect_navigation(url=re.compile("^" + re.escape(action.split("?")[0]))) as navigation:
+    address = action.split("?")[0]
+    with attacker.expect_navigation(url=lambda url: url.startswith(address)) as navigation:
         attacker.goto(ATTACKER_ORIGIN + "/win-a-prize")
     assert navigation.value is not None
 
 
-@then(parsers.parse("{name:w} is still signed in"))
-def still_signed_in(cast: Cast, name: str) -> None:
-    page = cast.browser(name)
-    page.goto(cast.person(name).addresses.setdefault("signed in", page.url))
-    MainScreen(page).expect_open_for(cast.person(name).person.name)
-
-
 @when(parsers.parse("{name:w}'s browser posts to the Log out address without the form's token"))
-def same_site_post_without_token(cast: Cast, name: str) -> None:
-    page = cast.browser(name)
-    cast.person(name).addresses["signed in"] = page.url
-    action, _ = _log_out_form(cast, name)
-    cast.last_http_status = page.evaluate(
+def same_site_post_without_token(cast: Cast, target: Target, name: str) -> None:
+    action = _log_out_request(cast, target, name).url
+    cast.last_http_status = cast.browser(name).evaluate(
         """async (action) => (await fetch(action, {method: "POST", credentials: "same-origin",
                headers: {"Content-Type": "application/x-www-form-urlencoded"}, body: "x=1"})).status""",
         action,
@@ -77,51 +76,54 @@ def same_site_post_without_token(cast: Cast, name: str) -> None:
 
 
 @then("the CRM refuses it with a 4xx status")
-def refused_4xx(cast: Cast) -> None:
+def refused_4xx(cast: Cast, contract: Contract) -> None:
+    contract.require("refusal_status")
     assert 400 <= cast.last_http_status < 500, cast.last_http_status
 
 
 @when(parsers.parse("{name:w}'s browser opens the Log out address with GET"))
-def get_log_out(cast: Cast, name: str) -> None:
-    action, _ = _log_out_form(cast, name)
+def get_log_out(cast: Cast, target: Target, name: str) -> None:
+    action = _log_out_request(cast, target, name).url
     cast.browser(name).goto(action)
 
 
 def _return_parameter(cast: Cast, target: Target, name: str) -> str:
-    """The query parameter the CRM uses for "come back here after sign-in", found as a user would meet it."""
-    probe = cast.browser(name, "probe")
-    LoginPage(probe, target.login_url).open().sign_in(cast.user_id(name), cast.person(name).person.password)
-    screen = MainScreen(probe)
-    screen.expect_open_for(cast.person(name).person.name)
-    current = probe.url
-    deep_link = next(
-        href
-        for href in screen.navigator.get_by_role("link").evaluate_all("links => links.map(link => link.href)")
-        if href != current and href.startswith(target.base_url)
-    )
-    answer = target.http.get(deep_link)  # not followed: the redirect itself names the parameter
-    location = answer.headers.get("location", "")
+    """The query parameter the CRM uses for "come back here after sign-in", found as a user meets it:
+    a signed-out visit to a page of the CRM lands on the login screen with that page's path."""
+    page = log_in(cast, target, name, browser="probe")
+    expect_main_screen(cast, target, name, browser="probe")
+    deep_link = MainScreen(page, target).other_areas()[0]
+    stranger = cast.new_page()
+    try:
+        stranger.goto(deep_link)
+        LoginPage(stranger, target).expect_shown()
+        landed = stranger.url
+    finally:
+        stranger.context.close()
     path = urlsplit(deep_link).path
-    return next(key for key, value in parse_qsl(urlsplit(location).query) if value == path)
+    found = [key for key, value in parse_qsl(urlsplit(landed).query) if value == path]
+    assert found, f"the login screen at {landed} names no return address {path}"
+    return found[0]
 
 
 @when(parsers.parse('{name:w} is sent to the login screen with the return address "{address}"'))
-def sent_to_login_with_return(cast: Cast, target: Target, name: str, address: str) -> None:
+def sent_to_login_with_return(cast: Cast, target: Target, contract: Contract, name: str, address: str) -> None:
+    contract.require("return_address")
     parameter = _return_parameter(cast, target, name)
     page = cast.browser(name)
     page.goto(target.login_url + "?" + urlencode({parameter: address}))
-    LoginPage(page, target.login_url).expect_shown()
+    LoginPage(page, target).expect_shown()
 
 
 @when(parsers.parse("{name:w} logs in on that screen"))
 def logs_in_on_screen(cast: Cast, target: Target, name: str) -> None:
-    LoginPage(cast.browser(name), target.login_url).sign_in(cast.user_id(name), cast.person(name).person.password)
+    LoginPage(cast.browser(name), target).sign_in(cast.user_id(name), cast.person(name).person.password)
 
 
 @then(parsers.parse("{name:w} ends up on the CRM's own site"))
 def ends_up_home(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
-    MainScreen(page).expect_open_for(cast.person(name).person.name)
+    MainScreen(page, target).expect_open_for(cast.person(name).person.name)
     assert page.url.startswith(target.base_url + "/"), page.url
 
 
@@ -157,52 +159,62 @@ def hsts_under_https(cast: Cast, target: Target) -> None:
 
 @then("a page on another site cannot show the login screen in a frame")
 def cannot_be_framed(cast: Cast, target: Target) -> None:
-    attacker = cast.browser("Ann", "attacker")
+    attacker = cast.browser(next(iter(cast.members)), "attacker")
     _serve_attacker_page(attacker, f'<h1>Prize</h1><iframe src="{html.escape(target.login_url)}"></iframe>')
     attacker.goto(ATTACKER_ORIGIN + "/framed", wait_until="load")
-    expect(attacker.frame_locator("iframe").get_by_role("heading", name="Log in")).to_have_count(0)
+    frame = attacker.frame_locator("iframe")  # the attacker's own page, not the target's markup
+    expect(LoginPage(attacker, target).control("heading", frame)).to_have_count(0)
 
 
-def _login_form(target: Target) -> tuple[str, dict[str, str], str]:
-    page = read_page(target.http.get(target.login_url).text, target.login_url)
-    form = next(form for form in page.forms if form.method == "post" and form.fields)
-    return form.action, form.hidden, form.field_of_type("email", "text")
-
-
-MALFORMED: dict[str, tuple[str, bool]] = {
-    # input: (what the form's user ID field carries, whether it is malformed and must get a 4xx)
-    "a login form that is not UTF-8": ("%FF%FEann", True),
-    "a user ID made of SQL": (quote("' OR '1'='1' --"), False),
-    "a user ID with control characters": ("ann%00%07", True),
+# Malformed input, sent as the browser's own sign-in with its body altered on the way.
+BODY_CHANGES = {
+    "a login form that is not UTF-8": lambda fields, user_field: _replace(fields, user_field, "%FF%FEann"),
+    "a user ID with control characters": lambda fields, user_field: _replace(fields, user_field, "ann%00%07"),
+    "a form field sent twice": lambda fields, user_field: fields + f"&{quote(user_field)}=ben",
 }
 
 
+def _replace(body: str, field: str, raw_value: str) -> str:
+    pairs = body.split("&")
+    return "&".join(f"{quote(field)}={raw_value}" if pair.split("=", 1)[0] == quote(field) else pair for pair in pairs)
+
+
 @when(parsers.parse("the CRM receives {input_kind}"))
-def crm_receives(cast: Cast, target: Target, input_kind: str) -> None:
+def crm_receives(cast: Cast, target: Target, contract: Contract, input_kind: str) -> None:
+    page = cast.browser("a visitor")
     if input_kind == "a request to an address that is not there":
-        response = target.http.get(target.url(f"/no-such-page-{secrets.token_hex(4)}"))
-        cast.last_answer = Answer(response.status_code, response.text)
+        response = page.goto(target.url(f"/no-such-page-{secrets.token_hex(4)}"))
+        assert response is not None
+        cast.last_answer = Answer(response.status, response.text())
         cast.expect_client_error = True
         return
-    action, hidden, user_field = _login_form(target)
-    encoded_hidden = urlencode(hidden)
-    if input_kind == "a form field sent twice":
-        body, malformed = f"{encoded_hidden}&{user_field}=ann&{user_field}=ben", True
-    else:
-        value, malformed = MALFORMED[input_kind]
-        body = f"{encoded_hidden}&{user_field}={value}&password=x"
-    response = target.http.post(
-        action, content=body.encode("ascii"), headers={"Content-Type": "application/x-www-form-urlencoded"}
-    )
-    cast.last_answer = Answer(response.status_code, response.text)
-    cast.expect_client_error = malformed
+    login = LoginPage(page, target).open()
+    # Shaped as an email address, which an online login screen's field may insist on.
+    user_id = "'OR'1'='1'--@sql.test" if input_kind == "a user ID made of SQL" else cast.people.person().email
+    change = BODY_CHANGES.get(input_kind)
+
+    def alter(request: Request) -> dict[str, object]:
+        if change is None:
+            return {}
+        submission = Submission(request.url, request.method, request.headers, request.post_data_buffer or b"")
+        require_form_post(submission, contract)
+        user_field = next(name for name, value in submission.form_fields if value == user_id)
+        return {"post_data": change(submission.body.decode("ascii"), user_field).encode("ascii")}
+
+    submitted = lambda response: response.request.method == "POST" and response.url.startswith(target.base_url)  # noqa: E731
+    with altered_submissions(page, target, alter), page.expect_response(submitted) as answer:
+        login.try_to_submit(user_id, cast.people.passphrase())
+    page.wait_for_load_state()
+    cast.last_answer = Answer(answer.value.status, page.content())
+    cast.expect_client_error = change is not None
 
 
 @then("the answer is a 4xx with no stack trace, SQL or internal detail")
-def generic_error(cast: Cast) -> None:
+def generic_error(cast: Cast, contract: Contract) -> None:
     answer = cast.last_answer
     assert answer is not None
     assert answer.status < 500, answer.status
-    if cast.expect_client_error:
-        assert 400 <= answer.status < 500, answer.status
     assert not INTERNALS.search(answer.text), INTERNALS.search(answer.text)
+    if cast.expect_client_error:
+        contract.require("refusal_status")
+        assert 400 <= answer.status < 500, answer.status

@@ -3,40 +3,36 @@
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, scenarios, then, when
 
+from loginspec.contract import Contract
 from loginspec.targets import Target
 
 from .cast import Cast
-from .common.settings_and_maintenance import is_logged_in_to_settings
-from .inspection import opens_page, randomness_bits, reveals, session_cookies
+from .common.clock import span
+from .inspection import opens_in_a_new_browser, randomness_bits, reveals, session_cookies
+from .journeys import expect_main_screen, log_in_the_usual_way, users_screen_after_logging_in
 from .pages.crm import MainScreen
 from .pages.login import LoginPage
-from .pages.providers import sign_in_page
-from .pages.settings import SettingsScreen, TermsDialog
+from .pages.service import ServiceDashboard, ServiceLanding
+from .pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog, UsersPage
 
 scenarios("security/sessions.feature")
 
 
-def _signed_in_url(cast: Cast, name: str) -> str:
-    return cast.browser(name).url
-
-
 def _session_cookies_of(cast: Cast, target: Target, name: str, which: str = "first") -> list[dict]:
     page = cast.browser(name, which)
-    marker = cast.person(name).person.name
-    return session_cookies(target, page.url, page.context.cookies(target.base_url), marker)
+    return session_cookies(cast, target, page.url, page.context.cookies(target.base_url), cast.person(name).person.name)
 
 
 @then("every cookie the CRM set is HttpOnly, SameSite Lax or Strict, with Path / and no Domain")
 def cookie_attributes(cast: Cast, target: Target) -> None:
     host = urlsplit(target.base_url).hostname
-    cookies = cast.browser("Ann").context.cookies(target.base_url)
+    cookies = cast.browser(next(iter(cast.members))).context.cookies(target.base_url)
     assert cookies
     for cookie in cookies:
         assert cookie["httpOnly"], cookie
@@ -47,7 +43,7 @@ def cookie_attributes(cast: Cast, target: Target) -> None:
 
 @then("the cookies are Secure when the CRM is served over HTTPS")
 def cookies_secure_under_https(cast: Cast, target: Target) -> None:
-    cookies = cast.browser("Ann").context.cookies(target.base_url)
+    cookies = cast.browser(next(iter(cast.members))).context.cookies(target.base_url)
     if target.base_url.startswith("https://"):
         assert all(cookie["secure"] and cookie["name"].startswith("__Host-") for cookie in cookies), cookies
     else:
@@ -56,8 +52,9 @@ def cookies_secure_under_https(cast: Cast, target: Target) -> None:
 
 @then(parsers.parse("the two browsers hold different session ids of at least {bits:d} bits"))
 def distinct_long_session_ids(cast: Cast, target: Target, bits: int) -> None:
-    first = _session_cookies_of(cast, target, "Ann", "first")
-    second = _session_cookies_of(cast, target, "Ann", "second")
+    name = next(iter(cast.members))
+    first = _session_cookies_of(cast, target, name, "first")
+    second = _session_cookies_of(cast, target, name, "second")
     assert first and second
     assert {cookie["value"] for cookie in first}.isdisjoint(cookie["value"] for cookie in second)
     for cookie in first + second:
@@ -73,34 +70,22 @@ def session_ids_reveal_nothing(cast: Cast, target: Target, name: str) -> None:
         )
 
 
-@then("the target does not store the session ids themselves")
-def session_ids_not_stored(cast: Cast, target: Target) -> None:
-    member = cast.person("Ann")
+@then(parsers.parse("the target does not store {name:w}'s session ids themselves"))
+def session_ids_not_stored(cast: Cast, target: Target, contract: Contract, name: str) -> None:
+    contract.require("storage_audit")
+    member = cast.person(name)
     assert member.account is not None
     stored = json.dumps(target.provisioner.stored_credentials(member.account))
     for which in ("first", "second"):
-        for cookie in _session_cookies_of(cast, target, "Ann", which):
+        for cookie in _session_cookies_of(cast, target, name, which):
             assert cookie["value"] not in stored
-
-
-def _probe_sign_in(cast: Cast, target: Target, name: str) -> None:
-    """Sign in in a browser of its own, the way this person signs in, to learn what a session looks like."""
-    probe = cast.browser(name, "probe")
-    person = cast.person(name).person
-    login = LoginPage(probe, target.login_url).open()
-    if cast.company and cast.company.sso_provider:
-        login.user_id.fill(person.email)
-        login.next_button.click()
-        sign_in_page(cast.company.sso_provider, probe).sign_in(person.email, person.password)
-    else:
-        login.sign_in(cast.user_id(name), person.password)
-    MainScreen(probe).expect_open_for(person.name)
 
 
 @given(parsers.parse("someone has planted session cookies in {name:w}'s browser before {name2:w} logs in"))
 def planted_cookies(cast: Cast, target: Target, name: str, name2: str) -> None:
-    _probe_sign_in(cast, target, name)
-    probe = cast.browser(name, "probe")
+    """Cookies named like the CRM's session cookies (learnt by signing in elsewhere), with made-up values."""
+    probe = log_in_the_usual_way(cast, target, name, browser="probe")
+    expect_main_screen(cast, target, name, browser="probe")
     cast.person(name).addresses["signed in"] = probe.url
     real = _session_cookies_of(cast, target, name, "probe")
     planted = [{"name": cookie["name"], "value": secrets.token_urlsafe(16), "url": target.base_url} for cookie in real]
@@ -110,77 +95,89 @@ def planted_cookies(cast: Cast, target: Target, name: str, name2: str) -> None:
 
 @then(parsers.parse("{name:w}'s browser holds session ids other than the planted ones"))
 def not_the_planted_ids(cast: Cast, target: Target, name: str) -> None:
-    MainScreen(cast.browser(name)).expect_open_for(cast.person(name).person.name)
+    MainScreen(cast.browser(name), target).expect_open_for(cast.person(name).person.name)
     held = {cookie["name"]: cookie["value"] for cookie in cast.browser(name).context.cookies(target.base_url)}
     for cookie in cast.planted:
         assert held.get(cookie["name"]) != cookie["value"], f"{cookie['name']} kept the planted value"
 
 
-@then("the planted session ids open nothing")
-def planted_ids_open_nothing(cast: Cast, target: Target) -> None:
-    planted = [{"name": cookie["name"], "value": cookie["value"]} for cookie in cast.planted]
-    url = cast.person("Ann").addresses["signed in"]
-    assert not opens_page(target, url, planted, cast.person("Ann").person.name)
+@then(parsers.parse("the planted session ids open nothing of {name:w}'s"))
+def planted_ids_open_nothing(cast: Cast, target: Target, name: str) -> None:
+    member = cast.person(name)
+    assert not opens_in_a_new_browser(cast, target, member.addresses["signed in"], cast.planted, member.person.name)
 
 
-@when(parsers.parse("{name:w} keeps using the CRM every {minutes:d} minutes for {hours:d} hours"))
-def keeps_busy(cast: Cast, target: Target, name: str, minutes: int, hours: int) -> None:
+@when(parsers.parse("{name:w} keeps using the CRM, never idle for long, until the absolute timeout has passed"))
+def keeps_busy(cast: Cast, target: Target, contract: Contract, name: str) -> None:
+    """Steps of just under the idle timeout, each followed by a request, until a second past the absolute one."""
     page = cast.browser(name)
-    screen = MainScreen(page)
+    screen = MainScreen(page, target)
+    idle, absolute = span(contract, "idle timeout"), span(contract, "absolute timeout")
+    step = idle - 1
     elapsed = 0
-    while elapsed + minutes < hours * 60:
-        target.provisioner.advance_clock(minutes * 60)
-        elapsed += minutes
+    while elapsed + step <= absolute:
+        target.provisioner.advance_clock(step)
+        elapsed += step
         page.reload()
         screen.expect_open_for(cast.person(name).person.name)
-    target.provisioner.advance_clock(minutes * 60)
+    target.provisioner.advance_clock(absolute + 1 - elapsed)
 
 
 @when(parsers.parse("{admin:w} disables {name:w} in the Users screen"))
-def admin_disables(cast: Cast, target: Target, admin: str, name: str) -> None:
-    is_logged_in_to_settings(cast, target, admin)
-    users = SettingsScreen(cast.browser(admin)).open_users()
-    users.task(cast.person(name).person.name, "Disable user")
-    expect(users.row(cast.person(name).person.name)).to_contain_text("Disabled")
+def admin_disables(cast: Cast, target: Target, contract: Contract, admin: str, name: str) -> None:
+    users = users_screen_after_logging_in(cast, target, admin)
+    users.task(cast.person(name).person.name, "disable_user")
+    expect(users.row(cast.person(name).person.name)).to_contain_text(contract.wording("user_disabled").regex())
 
 
 @when(parsers.parse("{admin:w} changes {name:w}'s role to {role}"))
-def admin_changes_role(cast: Cast, admin: str, name: str, role: str) -> None:
-    users = SettingsScreen(cast.browser(admin)).open_users()
-    users.change_role(cast.person(name).person.name, role)
-    expect(users.row(cast.person(name).person.name)).to_contain_text(role)
+def admin_changes_role(cast: Cast, target: Target, contract: Contract, admin: str, name: str, role: str) -> None:
+    users = SettingsScreen(cast.browser(admin), target).open_users()
+    users.change_role(cast.person(name).person.name, contract.role(role))
+    expect(users.row(cast.person(name).person.name)).to_contain_text(contract.role(role))
 
 
 @when(parsers.parse("{name:w} opens the Users screen again"))
-def opens_users_again(cast: Cast, name: str) -> None:
-    SettingsScreen(cast.browser(name)).navigation.get_by_role("link", name="Users").click()
+def opens_users_again(cast: Cast, target: Target, name: str) -> None:
+    SettingsScreen(cast.browser(name), target).open_users_link()
 
 
 @when(parsers.parse("{name:w}'s cookies are noted while the amendment is shown"))
 def notes_cookies(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
-    expect(TermsDialog(page).dialog).to_be_visible()
+    expect(TermsDialog(page, target).dialog).to_be_visible()
     cast.person(name).saved_cookies = page.context.cookies(target.base_url)
 
 
 @then(parsers.parse("the cookies noted before the amendment do not open {name:w}'s Users screen"))
 def noted_cookies_useless(cast: Cast, target: Target, name: str) -> None:
-    users = SettingsScreen(cast.browser(name)).open_users()
-    noted = [{"name": cookie["name"], "value": cookie["value"]} for cookie in cast.person(name).saved_cookies]
+    users_url = SettingsScreen(cast.browser(name), target).open_users().page.url
+    noted = cast.person(name).saved_cookies
     now = {cookie["name"]: cookie["value"] for cookie in cast.browser(name).context.cookies(target.base_url)}
     assert any(now.get(cookie["name"]) != cookie["value"] for cookie in noted), "no cookie changed at acceptance"
-    assert not opens_page(target, users.page.url, noted, "Add user")
+    replay = cast.new_page()
+    try:
+        replay.context.add_cookies([{"name": c["name"], "value": c["value"], "url": target.base_url} for c in noted])
+        replay.goto(users_url)
+        table, login = UsersPage(replay, target).table, SettingsLoginPage(replay, target).heading
+        terms = TermsDialog(replay, target).dialog
+        expect(table.or_(login).or_(terms).first).to_be_visible()
+        expect(table).to_have_count(0)
+    finally:
+        replay.context.close()
 
 
 @given(parsers.parse("{name:w} has opened the Service dashboard"))
-def has_opened_service(cast: Cast, name: str) -> None:
+def has_opened_service(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
+    screen = MainScreen(page, target)
     cast.person(name).addresses["CRM main screen"] = page.url
-    MainScreen(page).go_to("Contact")
-    cast.person(name).addresses["a CRM page"] = page.url
-    MainScreen(page).go_to("Service")
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page.get_by_role("heading", name=re.compile("dashboard", re.IGNORECASE))).to_be_visible()
+    cast.person(name).addresses["a CRM page"] = screen.other_areas()[0]
+    screen.go_to_service()
+    landing = ServiceLanding(page, target)
+    landing.expect_shown()
+    landing.log_in_button.click()
+    ServiceDashboard(page, target).expect_open_for(cast.person(name).person.name)
     cast.person(name).addresses["Service dashboard"] = page.url
 
 
@@ -190,7 +187,10 @@ def strangers_open_addresses(cast: Cast, target: Target, name: str) -> None:
     cast.opened = []
     for label, address in cast.person(name).addresses.items():
         stranger.goto(address)
-        cast.opened.append((label, stranger.url, LoginPage(stranger, target.login_url).heading.count()))
+        login = LoginPage(stranger, target)
+        signed_in = MainScreen(stranger, target).signed_in_user
+        expect(login.heading.or_(signed_in).first).to_be_visible()
+        cast.opened.append((label, stranger.url, login.heading.count()))
 
 
 @then("each of them shows a login screen instead")
@@ -199,7 +199,7 @@ def each_shows_login(cast: Cast, target: Target) -> None:
     for label, url, login_headings in cast.opened:
         assert login_headings == 1, f"{label} opened {url} without a login screen"
     member = next(iter(cast.members.values()))
-    expect(MainScreen(member.browsers["stranger"]).signed_in_user).to_have_count(0)
+    expect(MainScreen(member.browsers["stranger"], target).signed_in_user).to_have_count(0)
 
 
 @then("the page was sent with Cache-Control no-store")

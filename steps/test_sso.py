@@ -9,10 +9,11 @@ from urllib.parse import parse_qsl, urlsplit
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, scenarios, then
 
-from loginspec.targets import IdentityProvider, Target
+from loginspec.targets import Target
 
-from .cast import Cast, Member
-from .common.single_sign_on import PROVIDERS, is_answer_to_crm, provider_of
+from .cast import Cast
+from .common.single_sign_on import is_answer_to_crm, provider_of
+from .journeys import PROVIDERS
 from .pages.sso import SingleSignOnFailedPage
 
 scenarios("sso.feature")
@@ -34,47 +35,42 @@ def provider_misbehaves(cast: Cast, provider: str, misbehaviour: str) -> None:
 
 @then(parsers.parse("{provider} did not ask {name:w} for credentials"))
 def provider_did_not_ask(cast: Cast, target: Target, provider: str, name: str) -> None:
-    member = cast.person(name)
-    at_provider = cast.pages_visited(name, provider_of(target, provider).base_url, member.visit_mark)
-    assert at_provider, "the CRM did not go to the provider at all"
-    shown_pages = [visit.url for visit in at_provider if visit.status == 200]
-    assert not shown_pages, f"the provider showed sign-in pages: {shown_pages}"
+    assert cast.authorizations_since_mark(name), "the CRM did not send Ann to the provider at all"
+    origin = provider_of(target, provider).base_url
+    shown = [url for url in cast.shown_since_mark(name) if url.startswith(origin)]
+    assert not shown, f"the provider showed sign-in pages: {shown}"
 
 
 @then(parsers.parse("the CRM never asked {name:w} for a password"))
 def crm_never_asked_for_password(cast: Cast, target: Target, name: str) -> None:
-    """After the page that asked for the user ID, the CRM only ever sent the browser on: nothing it
-    showed could have asked for a password."""
-    member = cast.person(name)
-    assert not cast.browser(name).url.startswith(target.base_url)
-    statuses = [visit.status for visit in cast.pages_visited(name, target.base_url, member.visit_mark)]
-    assert statuses and statuses[0] == 200, statuses
-    assert all(300 <= status < 400 for status in statuses[1:]), f"the CRM showed more pages: {statuses}"
+    """After the login screen where the email address was typed, the browser went on to the provider
+    without the CRM showing any other page: nothing could have asked for a password."""
+    shown = cast.shown_since_mark(name)
+    provider_at = next((index for index, url in enumerate(shown) if not url.startswith(target.base_url)), len(shown))
+    crm_pages = shown[:provider_at]
+    assert provider_at < len(shown), f"the browser never left the CRM: {shown}"
+    assert len(crm_pages) == 1, f"the CRM showed more than its login screen: {crm_pages}"
 
 
 @then(parsers.parse("{name:w} is told to contact the company's IT support"))
-def told_to_contact_it(cast: Cast, name: str) -> None:
-    expect(SingleSignOnFailedPage(cast.browser(name)).message).to_be_visible()
-
-
-# Answers held back, tampered with, replayed
+def told_to_contact_it(cast: Cast, target: Target, name: str) -> None:
+    expect(SingleSignOnFailedPage(cast.browser(name), target).message).to_be_visible()
 
 
 # What the provider saw
 
 
-def _authorization_request(cast: Cast, member: Member, provider: IdentityProvider) -> dict[str, str]:
-    authorize = [
-        visit.url for visit in cast.pages_visited(member.handle, provider.base_url) if "response_type=code" in visit.url
-    ]
-    assert authorize, "the browser never went to the provider's authorization endpoint"
-    return dict(parse_qsl(urlsplit(authorize[-1]).query))
+def _authorization_request(cast: Cast, name: str) -> dict[str, str]:
+    email = cast.person(name).person.email
+    requests = [entry["query"] for entry in cast.authorizations(name) if entry["query"].get("login_hint") == email]
+    assert requests, f"the provider received no authorization request for {email}"
+    return requests[-1]
 
 
 @then(parsers.parse("the CRM's request to {provider} carried a S256 code challenge and a nonce"))
-def request_had_pkce_and_nonce(cast: Cast, target: Target, provider: str) -> None:
+def request_had_pkce_and_nonce(cast: Cast, provider: str) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
-    params = _authorization_request(cast, member, provider_of(target, provider))
+    params = _authorization_request(cast, member.handle)
     assert params.get("code_challenge_method") == "S256", params
     assert len(params.get("code_challenge", "")) == 43, params
     assert len(params.get("nonce", "")) >= 16, params
@@ -84,9 +80,9 @@ def request_had_pkce_and_nonce(cast: Cast, target: Target, provider: str) -> Non
 @then("the CRM redeemed the code with the verifier of that challenge")
 def redeemed_with_verifier(cast: Cast, target: Target) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
-    kind = cast.company.sso_provider if cast.company else None
-    provider = target.identity_providers[kind or ""]
-    challenge = _authorization_request(cast, member, provider)["code_challenge"]
+    assert cast.company and cast.company.sso_provider
+    provider = target.identity_providers[cast.company.sso_provider]
+    challenge = _authorization_request(cast, member.handle)["code_challenge"]
     answers = [visit.url for visit in member.visits if visit.is_page and is_answer_to_crm(target, visit.url)]
     code = dict(parse_qsl(urlsplit(answers[-1]).query))["code"]
     token_requests = [entry for entry in provider.control.requests("token") if entry["form"].get("code") == code]
@@ -97,6 +93,5 @@ def redeemed_with_verifier(cast: Cast, target: Target) -> None:
 
 
 @then(parsers.parse("the CRM has not asked {provider} to sign {name:w} in since the logout"))
-def no_new_authorization(cast: Cast, target: Target, provider: str, name: str) -> None:
-    member = cast.person(name)
-    assert not cast.pages_visited(name, provider_of(target, provider).base_url, member.visit_mark)
+def no_new_authorization(cast: Cast, provider: str, name: str) -> None:
+    assert not cast.authorizations_since_mark(name), "the CRM sent the browser to the provider by itself"

@@ -3,18 +3,18 @@ Feature: Links in emails
   CRM keeps only as hashes; they are built from the CRM's configured address, and the
   pages they open leak nothing.
 
-  @online @onsite @SEC-12
+  @online @onsite @SEC-12 @needs-storage-audit
   Scenario: An activation token is long, random, reveals nothing and is stored only as a hash
     Given Ann has been sent an activation email
     Then the token in Ann's link carries at least 128 bits of randomness
     And the token reveals nothing about Ann
-    And the target does not store the token itself
+    And the target does not store Ann's token itself
 
   @online @SEC-14
   Scenario Outline: Reset links come from the configured address, whatever the request's <header> says
     Given Ann is an active user
-    When a reset for Ann is requested over HTTP with the <header> header set to "evil.test"
-    Then the reset email for Ann links to the CRM's own address
+    When Ann asks to reset the password, the browser's form arriving with the <header> header set to "evil.test"
+    Then the "Reset password" link in the email for Ann leads to the CRM's own address
 
     Examples:
       | header           |
@@ -26,7 +26,7 @@ Feature: Links in emails
     Given Ada is an administrator
     And Ada is logged in to Settings and maintenance
     When Ada adds Ann as a user, the browser's form arriving with the <header> header set to "evil.test"
-    Then the activation email for Ann links to the CRM's own address
+    Then the "Activate now" link in the email for Ann leads to the CRM's own address
 
     Examples:
       | header           |

@@ -9,16 +9,17 @@ Feature: Requests and headers
     When a page on another site makes Ann's browser post to the CRM's Log out address
     Then Ann is still signed in
 
-  @online @onsite @SEC-26
+  @online @onsite @SEC-26 @SEC-21 @needs-refusal-status
   Scenario: A same-site request without the CRM's token changes nothing, and neither does a GET
     Given Ann is logged in to the CRM
+    Then the Log out option of Ann's Personal settings sends a POST
     When Ann's browser posts to the Log out address without the form's token
     Then the CRM refuses it with a 4xx status
     And Ann is still signed in
     When Ann's browser opens the Log out address with GET
     Then Ann is still signed in
 
-  @online @onsite @SEC-27
+  @online @onsite @SEC-27 @needs-return-address
   Scenario Outline: After sign-in the CRM only returns to its own pages: <address>
     Given Ann is an active user
     When Ann is sent to the login screen with the return address "<address>"
@@ -40,20 +41,24 @@ Feature: Requests and headers
     And the page was sent with Strict-Transport-Security when served over HTTPS
     And a page on another site cannot show the login screen in a frame
 
-  @online @onsite @SEC-29
+  @online @onsite @SEC-29 @needs-refusal-status
   Scenario Outline: Malformed input gets a generic error: <input>
     When the CRM receives <input>
     Then the answer is a 4xx with no stack trace, SQL or internal detail
 
-    Examples:
-      | input                                   |
-      | a login form that is not UTF-8          |
-      | a user ID made of SQL                   |
-      | a user ID with control characters       |
-      | a form field sent twice                 |
+    Examples: typed or opened
+      | input                                     |
+      | a user ID made of SQL                     |
       | a request to an address that is not there |
 
-  @online @SEC-29
+    @needs-form-posts
+    Examples: altered on the way
+      | input                                   |
+      | a login form that is not UTF-8          |
+      | a user ID with control characters       |
+      | a form field sent twice                 |
+
+  @online @SEC-29 @needs-refusal-status
   Scenario: A broken answer from an identity provider gets a generic error
     Given Ann is a single sign-on user of a company that signs in with Microsoft 365
     And Ann has logged out of the CRM

@@ -78,9 +78,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", nargs="?", choices=("run", "check", "list"), default="run")
     parser.add_argument("faults", nargs="*", metavar="NAME", help="only these faults (shell patterns on file names)")
     parser.add_argument("--id", action="append", default=[], help="only the faults of this catalogue ID (repeatable)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="faults measured at once (default: cores)")
-    parser.add_argument("--whole-suite", action="store_true", help="run every scenario for each fault, not only its IDs'")
-    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT, help=f"where to write (default {DEFAULT_REPORT})")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="faults measured at once (default: cores)"
+    )
+    parser.add_argument(
+        "--whole-suite", action="store_true", help="run every scenario for each fault, not only its IDs'"
+    )
+    parser.add_argument(
+        "--report", type=Path, default=DEFAULT_REPORT, help=f"where to write (default {DEFAULT_REPORT})"
+    )
     parser.add_argument("--start", action="store_true", help="check: also start the faulty CRM (slower)")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds one fault's run may take")
     arguments = parser.parse_args(argv)

@@ -1,22 +1,46 @@
-"""Time passing, on the target's controllable clock (no waiting)."""
+"""Time passing, on the target's controllable clock (no waiting), measured in the contract's numbers.
+
+The bundled reference stands its clock still between moves, so "but for a second" and "another
+second" land exactly on either side of a limit.
+"""
 
 from __future__ import annotations
 
 from pytest_bdd import parsers, when
 
+from loginspec.contract import Contract
 from loginspec.targets import Target
 
+# The spans the scenarios name, as (contract number, seconds per unit).
+SPANS = {
+    "activation link's lifetime": ("activation_link_hours", 3600),
+    "reset link's lifetime": ("reset_link_minutes", 60),
+    "idle timeout": ("idle_timeout_minutes", 60),
+    "absolute timeout": ("absolute_timeout_hours", 3600),
+    "lockout": ("lockout_minutes", 60),
+}
 
-@when(parsers.parse("{hours:d} hours and {minutes:d} minutes pass"))
-def time_passes(target: Target, hours: int, minutes: int) -> None:
-    target.provisioner.advance_clock(hours * 3600 + minutes * 60)
+
+def span(contract: Contract, name: str) -> int:
+    number, unit = SPANS[name]
+    return int(contract.number(number) * unit)
 
 
-@when(parsers.parse("{minutes:d} minutes pass"))
-def minutes_pass(target: Target, minutes: int) -> None:
-    target.provisioner.advance_clock(minutes * 60)
+@when(parsers.parse("the {name} passes but for a second"))
+def passes_but_for_a_second(target: Target, contract: Contract, name: str) -> None:
+    target.provisioner.advance_clock(span(contract, name) - 1)
 
 
-@when("another minute passes")
-def another_minute_passes(target: Target) -> None:
-    target.provisioner.advance_clock(60)
+@when("another second passes")
+def another_second_passes(target: Target) -> None:
+    target.provisioner.advance_clock(1)
+
+
+@when("two more seconds pass")
+def two_more_seconds_pass(target: Target) -> None:
+    target.provisioner.advance_clock(2)
+
+
+@when(parsers.parse("the {name} passes"))
+def passes(target: Target, contract: Contract, name: str) -> None:
+    target.provisioner.advance_clock(span(contract, name))

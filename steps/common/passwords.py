@@ -2,43 +2,77 @@
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import expect
 from pytest_bdd import parsers, then, when
 
+from loginspec.contract import Contract
+from loginspec.targets import Target
+
 from ..cast import Cast
 from ..pages.activation import CreatePasswordPage
+from ..pages.crm import MainScreen
+
+# How the scenarios name a refusal's reason, and the contract's wording of it.
+REASONS = {
+    "it is too short": "too_short",
+    "it is too weak": "too_weak",
+    "it is built on the email address": "built_on_email",
+    "the passwords do not match": "mismatch",
+}
 
 
 @then(parsers.parse("{name:w} is asked to create a password for {name2:w}'s own user ID"))
 @then(parsers.parse("{name:w} is asked to choose a new password for {name2:w}'s own user ID"))
-def asked_to_create_password(cast: Cast, name: str, name2: str) -> None:
-    page = CreatePasswordPage(cast.browser(name))
+def asked_to_create_password(cast: Cast, target: Target, name: str, name2: str) -> None:
+    page = CreatePasswordPage(cast.browser(name), target)
     page.expect_shown()
     expect(page.user_id).to_have_value(cast.user_id(name2))
     expect(page.user_id).not_to_be_editable()
 
 
 @when(parsers.parse("{name:w} creates the password and confirms it"))
-def creates_password(cast: Cast, name: str) -> None:
-    page = CreatePasswordPage(cast.browser(name))
+def creates_password(cast: Cast, target: Target, name: str) -> None:
+    page = CreatePasswordPage(cast.browser(name), target)
     page.expect_shown()
     page.create(cast.person(name).person.password)
 
 
+def _password_for(cast: Cast, contract: Contract, name: str, choice: str) -> str:
+    minimum = int(contract.number("password_minimum"))
+    if choice.endswith("email address"):
+        return cast.person(name).person.email
+    if choice == "one character shorter than the minimum":
+        return cast.people.scramble(minimum - 1)
+    if choice == "of exactly the minimum length":
+        return cast.people.scramble(minimum)
+    assert choice.startswith('"') and choice.endswith('"'), f"say the password in quotes, not {choice}"
+    return choice.strip('"')
+
+
 @when(parsers.re(r"(?P<name>\w+) tries to create the password (?P<choice>.+)"))
-def tries_password(cast: Cast, name: str, choice: str) -> None:
+def tries_password(cast: Cast, target: Target, contract: Contract, name: str, choice: str) -> None:
     member = cast.person(name)
-    password = member.person.email if choice.endswith("email address") else choice.strip('"')
+    password = _password_for(cast, contract, name, choice)
     member.attempted_password = password
-    page = CreatePasswordPage(cast.browser(name))
+    page = CreatePasswordPage(cast.browser(name), target)
     page.expect_shown()
     page.create(password)
 
 
-@then(parsers.parse('the password is refused because "{reason}"'))
-def password_refused(cast: Cast, reason: str) -> None:
-    page = CreatePasswordPage(cast.browser(next(iter(cast.members))))
-    expect(page.problems).to_contain_text(re.compile(re.escape(reason), re.IGNORECASE))
+@then(parsers.parse("the password is refused because {reason}"))
+def password_refused(cast: Cast, target: Target, contract: Contract, reason: str) -> None:
+    page = CreatePasswordPage(cast.browser(next(iter(cast.members))), target)
+    minimum = int(contract.number("password_minimum"))
+    expect(page.problems).to_contain_text(contract.wording(REASONS[reason]).regex(minimum=minimum))
     page.expect_shown()
+
+
+@then("the password is not refused for its length")
+def not_refused_for_length(cast: Cast, target: Target, contract: Contract) -> None:
+    """Accepted (the CRM opens), or refused for another reason, never as too short."""
+    name = next(iter(cast.members))
+    page = CreatePasswordPage(cast.browser(name), target)
+    signed_in = MainScreen(page.page, target).signed_in_user
+    expect(signed_in.or_(page.problems).first).to_be_visible()
+    too_short = contract.wording("too_short").regex(minimum=int(contract.number("password_minimum")))
+    expect(page.problems.filter(has_text=too_short)).to_have_count(0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers
 
+from loginspec.contract import Contract
+
 from ..cast import Cast
 
 
@@ -13,13 +15,13 @@ def active_user(cast: Cast, name: str) -> None:
 
 
 @given(parsers.parse("{name:w} is an active user with the role {role}"))
-def active_user_with_role(cast: Cast, name: str, role: str) -> None:
-    cast.provision(name, state="active", role=role)
+def active_user_with_role(cast: Cast, contract: Contract, name: str, role: str) -> None:
+    cast.provision(name, state="active", role=contract.role(role))
 
 
 @given(parsers.parse("{name:w} is an administrator"))
-def administrator(cast: Cast, name: str) -> None:
-    cast.provision(name, state="active", role="User level 0")
+def administrator(cast: Cast, contract: Contract, name: str) -> None:
+    cast.provision(name, state="active", role=contract.role("User level 0"))
 
 
 @given(parsers.parse("{name:w} has been added as a user but has not activated the account"))

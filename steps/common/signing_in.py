@@ -5,20 +5,18 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, then, when
 
+from loginspec.contract import Contract
 from loginspec.targets import Target
 
 from ..cast import Cast
+from ..journeys import expect_main_screen, log_in
 from ..pages.crm import MainScreen
 from ..pages.login import LoginPage
-
-REVEALING_WORDS = ("password is wrong", "unknown", "not found", "disabled", "not activated", "inactive")
 
 
 @when(parsers.parse("{name:w} logs in with the user ID and password"))
 def logs_in(cast: Cast, target: Target, name: str) -> None:
-    LoginPage(cast.browser(name), target.login_url).open().sign_in(
-        cast.user_id(name), cast.person(name).person.password
-    )
+    log_in(cast, target, name)
 
 
 @given(parsers.parse("{name:w} is logged in to the CRM"))
@@ -26,58 +24,62 @@ def is_logged_in(cast: Cast, target: Target, name: str) -> None:
     """Signed in; a person the scenario has not introduced yet is made an active user first."""
     if cast.person(name).account is None:
         cast.provision(name, state="active")
-    logs_in(cast, target, name)
-    main_screen_for(cast, name)
+    log_in(cast, target, name)
+    expect_main_screen(cast, target, name)
 
 
 @when(parsers.parse("{name:w} selects Log out in the Personal settings menu"))
-def logs_out(cast: Cast, name: str) -> None:
-    member = cast.person(name)
-    MainScreen(cast.browser(name)).log_out()
-    member.visit_mark = len(member.visits)
+def logs_out(cast: Cast, target: Target, name: str) -> None:
+    MainScreen(cast.browser(name), target).log_out()
+    cast.mark(name)
 
 
 @then(parsers.parse("the CRM main screen opens for {name:w}"))
-def main_screen_for(cast: Cast, name: str) -> None:
-    page = cast.browser(name)
-    MainScreen(page).expect_open_for(cast.person(name).person.name)
-    cast.person(name).addresses.setdefault("signed in", page.url)
+def main_screen_for(cast: Cast, target: Target, name: str) -> None:
+    expect_main_screen(cast, target, name)
 
 
 @then(parsers.parse("{name:w} is refused with the generic login message"))
-def refused_generically(cast: Cast, target: Target, name: str) -> None:
-    login = LoginPage(cast.browser(name), target.login_url)
+def refused_generically(cast: Cast, target: Target, contract: Contract, name: str) -> None:
+    login = LoginPage(cast.browser(name), target)
     login.expect_shown()
     expect(login.refusal).to_be_visible()
     text = login.refusal.inner_text().lower()
-    for revealing_word in REVEALING_WORDS:
-        assert revealing_word not in text, f"the refusal reveals why: {text!r}"
+    for revealing_word in contract.revealing_words:
+        assert revealing_word.lower() not in text, f"the refusal reveals why: {text!r}"
 
 
 @then(parsers.parse("{name:w} is not signed in"))
 def not_signed_in(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     page.goto(cast.person(name).addresses.get("signed in", target.url("/")))
-    LoginPage(page, target.login_url).expect_shown()
-    expect(MainScreen(page).signed_in_user).to_have_count(0)
+    LoginPage(page, target).expect_shown()
+    expect(MainScreen(page, target).signed_in_user).to_have_count(0)
+
+
+@then(parsers.parse("{name:w} is still signed in"))
+def still_signed_in(cast: Cast, target: Target, name: str) -> None:
+    page = cast.browser(name)
+    page.goto(cast.person(name).addresses.setdefault("signed in", page.url))
+    MainScreen(page, target).expect_open_for(cast.person(name).person.name)
 
 
 @given(parsers.parse("{name:w} has logged out of the CRM"))
 def has_logged_out(cast: Cast, target: Target, name: str) -> None:
-    logs_out(cast, name)
-    LoginPage(cast.browser(name), target.login_url).expect_shown()
+    MainScreen(cast.browser(name), target).log_out()
+    cast.mark(name)
+    LoginPage(cast.browser(name), target).expect_shown()
 
 
 @given(parsers.parse("{name:w} is logged in to the CRM in a second browser"))
 def logged_in_second_browser(cast: Cast, target: Target, name: str) -> None:
-    page = cast.browser(name, "second")
-    LoginPage(page, target.login_url).open().sign_in(cast.user_id(name), cast.person(name).person.password)
-    MainScreen(page).expect_open_for(cast.person(name).person.name)
+    log_in(cast, target, name, browser="second")
+    expect_main_screen(cast, target, name, browser="second")
 
 
 @when(parsers.parse("{name:w} opens the login screen"))
 def opens_login_screen(cast: Cast, target: Target, name: str) -> None:
-    LoginPage(cast.browser(name), target.login_url).open()
+    LoginPage(cast.browser(name), target).open()
 
 
 @when(parsers.parse("{name:w} goes back in the browser"))
@@ -88,7 +90,7 @@ def goes_back(cast: Cast, name: str) -> None:
 @then(parsers.parse("the browser shows the login screen, not {name:w}'s CRM"))
 def shows_login_not_crm(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
-    LoginPage(page, target.login_url).expect_shown()
+    LoginPage(page, target).expect_shown()
     expect(page.get_by_text(cast.person(name).person.name)).to_have_count(0)
 
 

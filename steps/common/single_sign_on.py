@@ -10,22 +10,18 @@ from pytest_bdd import given, parsers, then, when
 from loginspec.targets import IdentityProvider, Target
 
 from ..cast import Answer, Cast
-from ..pages.activation import SingleSignOnActivationPage
+from ..journeys import PROVIDERS, activate_with_provider, expect_main_screen
+from ..pages.activation import CreatePasswordPage, SingleSignOnActivationPage
 from ..pages.login import LoginPage
-from ..pages.providers import sign_in_page
+from ..pages.providers import ProviderSignInPage
 from ..pages.sso import SingleSignOnFailedPage
-from .email_links import follows_email_link
-from .signing_in import main_screen_for
-
-PROVIDERS = {"Microsoft 365": "microsoft", "Google Workspace": "google"}
 
 
 def provider_of(target: Target, provider: str) -> IdentityProvider:
     return target.identity_providers[PROVIDERS[provider]]
 
 
-@given(parsers.parse("Acme is a company that signs in with {provider}"))
-def company_with_provider(cast: Cast, target: Target, provider: str) -> None:
+def _company_with(cast: Cast, target: Target, provider: str) -> None:
     kind = PROVIDERS[provider]
     domain, name = cast.people.email_domain(), cast.people.company_name()
     tenant = (
@@ -34,8 +30,7 @@ def company_with_provider(cast: Cast, target: Target, provider: str) -> None:
     cast.company = target.provisioner.create_company(name, email_domain=domain, sso_provider=kind, sso_tenant=tenant)
 
 
-@given(parsers.parse("{name:w} has a {provider} account at Acme"))
-def provider_account(cast: Cast, target: Target, name: str, provider: str) -> None:
+def _provider_account(cast: Cast, target: Target, name: str, provider: str) -> None:
     assert cast.company and cast.company.sso_tenant
     person = cast.person(name).person
     realm = (
@@ -46,73 +41,85 @@ def provider_account(cast: Cast, target: Target, name: str, provider: str) -> No
     provider_of(target, provider).control.add_user(person.email, person.password, person.name, **realm)
 
 
-@given(parsers.parse("{name:w} has a {provider} account at Acme and has been sent an activation email"))
-def provider_account_and_invitation(cast: Cast, target: Target, name: str, provider: str) -> None:
-    provider_account(cast, target, name, provider)
+def _invite(cast: Cast, name: str) -> None:
     cast.expect_mail(name)
     cast.provision(name, state="invited", send_activation_email=True)
     cast.email(name, subject="")
 
 
+@given(parsers.parse("Acme is a company that signs in with {provider}"))
+def company_with_provider(cast: Cast, target: Target, provider: str) -> None:
+    _company_with(cast, target, provider)
+
+
+@given(parsers.parse("{name:w} has a {provider} account at Acme"))
+def provider_account(cast: Cast, target: Target, name: str, provider: str) -> None:
+    _provider_account(cast, target, name, provider)
+
+
+@given(parsers.parse("{name:w} has a {provider} account at Acme and has been sent an activation email"))
+def provider_account_and_invitation(cast: Cast, target: Target, name: str, provider: str) -> None:
+    _provider_account(cast, target, name, provider)
+    _invite(cast, name)
+
+
 @given(parsers.parse("{name:w} is a single sign-on user of a company that signs in with {provider}"))
 def single_sign_on_user(cast: Cast, target: Target, name: str, provider: str) -> None:
-    company_with_provider(cast, target, provider)
-    provider_account_and_invitation(cast, target, name, provider)
-    follows_email_link(cast, name, "Activate now")
-    enters_email_and_continues(cast, name)
-    signs_in_at(cast, target, name, provider)
-    main_screen_for(cast, name)
+    _company_with(cast, target, provider)
+    _provider_account(cast, target, name, provider)
+    _invite(cast, name)
+    activate_with_provider(cast, target, name, PROVIDERS[provider])
+    expect_main_screen(cast, target, name)
 
 
 # Activation through the provider
 
 
 @then(parsers.parse("{name:w} is asked for the email address and not for a new password"))
-def asked_for_email_not_password(cast: Cast, name: str) -> None:
+def asked_for_email_not_password(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
-    SingleSignOnActivationPage(page).expect_shown()
-    expect(page.get_by_label("Password", exact=True)).to_have_count(0)
-    expect(page.get_by_label("Confirm Password", exact=True)).to_have_count(0)
+    SingleSignOnActivationPage(page, target).expect_shown()
+    create_password = CreatePasswordPage(page, target)
+    expect(create_password.password).to_have_count(0)
+    expect(create_password.confirmation).to_have_count(0)
 
 
 @when(parsers.parse("{name:w} enters the email address and continues"))
-def enters_email_and_continues(cast: Cast, name: str) -> None:
-    SingleSignOnActivationPage(cast.browser(name)).continue_with(cast.person(name).person.email)
+def enters_email_and_continues(cast: Cast, target: Target, name: str) -> None:
+    SingleSignOnActivationPage(cast.browser(name), target).continue_with(cast.person(name).person.email)
 
 
 @then(parsers.parse("the {provider} sign-in page asks {name:w} to sign in"))
 def provider_asks_to_sign_in(cast: Cast, target: Target, provider: str, name: str) -> None:
-    page = cast.browser(name)
-    sign_in_page(PROVIDERS[provider], page).expect_asks_for_credentials()
-    assert page.url.startswith(provider_of(target, provider).base_url), page.url
+    ProviderSignInPage(cast.browser(name), target, PROVIDERS[provider]).expect_asks_for_credentials()
 
 
 @then(parsers.parse("the {provider} sign-in page asks {name:w} for the password"))
 def provider_asks_for_password(cast: Cast, target: Target, provider: str, name: str) -> None:
-    page = cast.browser(name)
-    sign_in_page(PROVIDERS[provider], page).expect_asks_for_password()
-    assert page.url.startswith(provider_of(target, provider).base_url), page.url
+    ProviderSignInPage(cast.browser(name), target, PROVIDERS[provider]).expect_asks_for_password()
 
 
 @when(parsers.parse("{name:w} signs in at {provider} as {other:w}"))
-def signs_in_as_other(cast: Cast, name: str, provider: str, other: str) -> None:
+def signs_in_as_other(cast: Cast, target: Target, name: str, provider: str, other: str) -> None:
     someone_else = cast.person(other).person
-    sign_in_page(PROVIDERS[provider], cast.browser(name)).sign_in(someone_else.email, someone_else.password)
+    ProviderSignInPage(cast.browser(name), target, PROVIDERS[provider]).sign_in(
+        someone_else.email, someone_else.password
+    )
 
 
 @when(parsers.parse("{name:w} signs in at {provider}"))
 def signs_in_at(cast: Cast, target: Target, name: str, provider: str) -> None:
     person = cast.person(name).person
-    sign_in_page(PROVIDERS[provider], cast.browser(name)).sign_in(person.email, person.password)
+    ProviderSignInPage(cast.browser(name), target, PROVIDERS[provider]).sign_in(person.email, person.password)
 
 
 @when(parsers.parse("{name:w} cancels at {provider}"))
-def cancels_at(cast: Cast, name: str, provider: str) -> None:
-    sign_in_page(PROVIDERS[provider], cast.browser(name)).cancel()
+def cancels_at(cast: Cast, target: Target, name: str, provider: str) -> None:
+    ProviderSignInPage(cast.browser(name), target, PROVIDERS[provider]).cancel()
 
 
 @when(parsers.parse("{name:w}'s next answer from {provider} is held back on its way to the CRM"))
-def holds_answer(cast: Cast, name: str, provider: str) -> None:
+def holds_answer(cast: Cast, provider: str) -> None:
     """The provider shows its answer as a link instead of sending the browser back with it."""
     cast.misbehave(PROVIDERS[provider], "hold_answer")
 
@@ -121,8 +128,9 @@ def holds_answer(cast: Cast, name: str, provider: str) -> None:
 def delivers_held_answer(cast: Cast, target: Target, tampering: str) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
     if member.held_answer is None:
-        link = cast.browser(member.handle).get_by_role("link", name="Continue to the application")
-        member.held_answer = link.get_attribute("href")
+        assert cast.company and cast.company.sso_provider
+        page = ProviderSignInPage(cast.browser(member.handle), target, cast.company.sso_provider)
+        member.held_answer = page.held_answer.get_attribute("href")
         assert member.held_answer and is_answer_to_crm(target, member.held_answer), member.held_answer
     deliveries = {
         "as it is": ("first", member.held_answer),
@@ -141,9 +149,9 @@ def delivers_held_answer(cast: Cast, target: Target, tampering: str) -> None:
 def receiving_browser_told(cast: Cast, target: Target) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
     page = cast.browser(member.handle, member.answer_browser)
-    expect(SingleSignOnFailedPage(page).message).to_be_visible()
+    expect(SingleSignOnFailedPage(page, target).message).to_be_visible()
     page.goto(target.url("/"))
-    LoginPage(page, target.login_url).expect_shown()
+    LoginPage(page, target).expect_shown()
 
 
 def _with_garbled_code(url: str) -> str:
@@ -169,8 +177,5 @@ def is_answer_to_crm(target: Target, url: str) -> bool:
 @when(parsers.parse("{name:w} logs in to the CRM with the email address"))
 @when(parsers.parse("{name:w} enters the email address on the CRM login screen"))
 def enters_email_on_login(cast: Cast, target: Target, name: str) -> None:
-    member = cast.person(name)
-    member.visit_mark = len(member.visits)
-    login = LoginPage(cast.browser(name), target.login_url).open()
-    login.user_id.fill(member.person.email)
-    login.next_button.click()
+    cast.mark(name)
+    LoginPage(cast.browser(name), target).open().continue_as(cast.person(name).person.email)

@@ -1,5 +1,5 @@
-"""Page objects: one class per screen, found and driven by what a user sees.
+"""Page objects: one class per screen, found by what a person sees.
 
-Locators use roles and accessible names only (the UI contract in the README), so
-the same page objects drive any implementation of the help page's flows.
+Every control comes from the target's UI contract (`loginspec/contract/`): a role and an
+accessible name, or a field's label. Nothing here knows how the target builds its pages.
 """

@@ -1,44 +1,49 @@
-"""Screens reached from an emailed link: creating a password, continuing to single sign-on, refused links."""
+"""Screens reached from an emailed link: choosing a password, continuing to single sign-on, refused links."""
 
 from __future__ import annotations
 
-import re
+from playwright.sync_api import Locator, expect
 
-from playwright.sync_api import Locator, Page, expect
-
-STRENGTH = re.compile(r"password strength", re.IGNORECASE)
+from .screen import Screen
 
 
-class CreatePasswordPage:
-    """Activation (or reset) for a company that uses CRM passwords."""
+class CreatePasswordPage(Screen):
+    """Activation for a company that uses CRM passwords, and the reset page, which asks the same."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    screen = "new_password"
 
     @property
     def user_id(self) -> Locator:
-        return self.page.get_by_role("textbox", name=re.compile(r"^(email|user id)", re.IGNORECASE))
+        return self.control("user_id")
 
     @property
     def password(self) -> Locator:
-        return self.page.get_by_label("Password", exact=True)
+        return self.control("password")
 
     @property
     def confirmation(self) -> Locator:
-        return self.page.get_by_label("Confirm Password", exact=True)
+        return self.control("confirmation")
 
     @property
-    def create_button(self) -> Locator:
-        return self.page.get_by_role("button", name=re.compile(r"^(create new password|save new password)$", re.I))
+    def submit_button(self) -> Locator:
+        return self.control("submit")
 
     @property
     def strength(self) -> Locator:
         """The live indicator: a status whose text names the strength."""
-        return self.page.get_by_role("status").filter(has_text=STRENGTH)
+        return self.control("strength").filter(has_text=self.wording("strength"))
 
     @property
     def problems(self) -> Locator:
-        return self.page.get_by_role("alert")
+        return self.control("problems")
+
+    @property
+    def support_link(self) -> Locator:
+        return self.control("support")
+
+    @property
+    def back_to_log_in(self) -> Locator:
+        return self.control("back_to_log_in")
 
     def expect_shown(self) -> None:
         expect(self.password).to_be_editable()
@@ -52,37 +57,35 @@ class CreatePasswordPage:
     def create(self, password: str, confirmation: str | None = None) -> None:
         self.password.fill(password)
         self.confirmation.fill(password if confirmation is None else confirmation)
-        self.create_button.click()
+        self.submit_button.click()
 
 
-class SingleSignOnActivationPage:
+class SingleSignOnActivationPage(Screen):
     """Activation for a company that uses single sign-on: the email address, then the provider."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    screen = "single_sign_on_activation"
 
     @property
     def email(self) -> Locator:
-        return self.page.get_by_role("textbox", name=re.compile(r"email", re.IGNORECASE))
+        return self.control("email")
 
     def expect_shown(self) -> None:
         expect(self.email).to_be_editable()
 
     def continue_with(self, email: str) -> None:
         self.email.fill(email)
-        self.page.get_by_role("button", name=re.compile(r"^(next|continue)$", re.IGNORECASE)).click()
+        self.control("continue").click()
 
 
-class LinkRefusedPage:
+class LinkRefusedPage(Screen):
     """What an expired, used, tampered or unknown link leads to."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    screen = "refused_link"
 
-    @property
-    def heading(self) -> Locator:
-        return self.page.get_by_role("heading", level=1)
+    def heading(self, verdict: str) -> Locator:
+        """The heading that gives the verdict (a wording of the contract: link_expired, link_used...)."""
+        return self.control("heading").filter(has_text=self.wording(verdict))
 
     @property
     def support_link(self) -> Locator:
-        return self.page.get_by_role("link", name=re.compile(r"support", re.IGNORECASE))
+        return self.control("support")

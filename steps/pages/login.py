@@ -1,73 +1,104 @@
-"""The CRM's login screen, in either layout: one page, or identifier-first (user ID, Next, password)."""
+"""The CRM's login screen, in either layout the help page allows: one page (user ID, password, Log in),
+or identifier-first (user ID, Next, then the password)."""
 
 from __future__ import annotations
 
-import re
+from enum import Enum
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, expect
 
-USER_ID_NAME = re.compile(r"^(user id|e-?mail( address)?|user ?name)$", re.IGNORECASE)
+from .screen import Screen
 
 
-class LoginPage:
-    def __init__(self, page: Page, login_url: str) -> None:
-        self.page = page
-        self.login_url = login_url
+class Layout(Enum):
+    ONE_PAGE = "one page"
+    IDENTIFIER_FIRST = "identifier first"
+
+
+class LoginPage(Screen):
+    screen = "login"
 
     @property
     def heading(self) -> Locator:
-        return self.page.get_by_role("heading", name="Log in", exact=True)
+        return self.control("heading")
 
     @property
     def user_id(self) -> Locator:
-        return self.page.get_by_role("textbox", name=USER_ID_NAME)
+        return self.control("user_id")
 
     @property
     def password(self) -> Locator:
-        return self.page.get_by_label("Password", exact=True)
+        return self.control("password")
 
     @property
     def next_button(self) -> Locator:
-        return self.page.get_by_role("button", name="Next", exact=True)
+        return self.control("next")
 
     @property
     def log_in_button(self) -> Locator:
-        return self.page.get_by_role("button", name="Log in", exact=True)
+        return self.control("log_in")
 
     @property
     def refusal(self) -> Locator:
-        return self.page.get_by_role("alert")
+        return self.control("refusal")
 
     @property
-    def status(self) -> Locator:
-        return self.page.get_by_role("status")
+    def notice(self) -> Locator:
+        return self.control("notice")
+
+    @property
+    def help_link(self) -> Locator:
+        return self.control("help")
+
+    @property
+    def forgot_password_link(self) -> Locator:
+        return self.control("forgot_password")
 
     def open(self) -> LoginPage:
-        self.page.goto(self.login_url)
+        self.page.goto(self.target.login_url)
         self.expect_shown()
         return self
 
     def expect_shown(self) -> None:
         expect(self.heading).to_be_visible()
 
-    @property
-    def is_identifier_first(self) -> bool:
-        return self.next_button.is_visible()
+    def layout(self) -> Layout:
+        """Which layout this screen shows, once it shows either: a password field, or Next without one."""
+        expect(self.password.or_(self.next_button).first).to_be_visible()
+        return Layout.ONE_PAGE if self.password.is_visible() else Layout.IDENTIFIER_FIRST
+
+    def give_user_id(self, user_id: str) -> Layout:
+        """Type the user ID and, on an identifier-first screen, go on with Next."""
+        expect(self.user_id).to_be_editable()
+        layout = self.layout()
+        self.user_id.fill(user_id)
+        if layout is Layout.IDENTIFIER_FIRST:
+            self.next_button.click()
+        return layout
 
     def enter_user_id(self, user_id: str) -> None:
-        self.user_id.fill(user_id)
-        if self.is_identifier_first:
-            self.next_button.click()
+        """The user ID, then wait until the password can be typed (on the same page or the next)."""
+        self.give_user_id(user_id)
         expect(self.password).to_be_editable()
 
     def sign_in(self, user_id: str, password: str) -> None:
-        """Works for both layouts: after the user ID, Next appears only on identifier-first screens."""
         self.enter_user_id(user_id)
         self.password.fill(password)
         self.log_in_button.click()
 
-    def help_link(self) -> Locator:
-        return self.page.get_by_role("link", name=re.compile(r"trouble logging in|help|faq", re.IGNORECASE))
+    def continue_as(self, user_id: str) -> None:
+        """The user ID alone, for someone the CRM hands to an identity provider: Next on an identifier-first
+        screen, Log in with no password on a one-page screen."""
+        if self.give_user_id(user_id) is Layout.ONE_PAGE:
+            self.log_in_button.click()
 
-    def forgot_password_link(self) -> Locator:
-        return self.page.get_by_role("link", name="Forgot your password?")
+    def try_to_submit(self, user_id: str, password: str) -> None:
+        """Fill in what this layout shows first and submit it, without waiting for what follows."""
+        expect(self.user_id).to_be_editable()
+        layout = self.layout()
+        self.user_id.fill(user_id)
+        if layout is Layout.IDENTIFIER_FIRST:
+            self.next_button.click()
+        else:
+            self.password.fill(password)
+            self.log_in_button.click()

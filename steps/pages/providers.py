@@ -5,65 +5,53 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
 
+from loginspec.targets import Target
+
 
 class ProviderSignInPage:
-    email_label: str
-    password_label: str
-    next_label = "Next"
-    submit_password_label: str
-
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, target: Target, kind: str) -> None:
         self.page = page
+        self.kind = kind
+        self.contract = target.contract
+        self.base_url = target.identity_providers[kind].base_url
+
+    def control(self, key: str) -> Locator:
+        return self.contract.provider_control(self.kind, key).locate(self.page)
 
     @property
     def email(self) -> Locator:
-        return self.page.get_by_role("textbox", name=self.email_label, exact=True)
+        return self.control("email")
 
     @property
     def password(self) -> Locator:
-        return self.page.get_by_label(self.password_label, exact=True)
+        return self.control("password")
+
+    @property
+    def held_answer(self) -> Locator:
+        return self.control("held_answer")
 
     def expect_asks_for_credentials(self) -> None:
-        expect(self.email.or_(self.password)).to_be_visible()
+        expect(self.email.or_(self.password).first).to_be_visible()
+        assert self.page.url.startswith(self.base_url), f"not at {self.kind}'s sign-in pages: {self.page.url}"
 
     def expect_asks_for_password(self) -> None:
         expect(self.password).to_be_visible()
+        assert self.page.url.startswith(self.base_url), f"not at {self.kind}'s sign-in pages: {self.page.url}"
 
     def sign_in(self, email: str, password: str) -> None:
         self.expect_asks_for_credentials()
         if self.password.is_visible() and not self.page.get_by_text(email, exact=True).is_visible():
-            self.page.get_by_role("button", name="Use another account").click()
+            self.control("use_another_account").click()
             expect(self.email).to_be_visible()
         if self.email.is_visible():
             self.email.fill(email)
-            self.page.get_by_role("button", name=self.next_label, exact=True).click()
+            self.control("next").click()
         self.password.fill(password)
-        self.page.get_by_role("button", name=self.submit_password_label, exact=True).click()
-        self.after_password()
-
-    def after_password(self) -> None:
-        """Whatever the provider asks once the password is accepted."""
+        self.control("sign_in").click()
+        if self.kind == "microsoft":
+            expect(self.control("stay_signed_in")).to_be_visible()
+            self.control("stay_signed_in_yes").click()
 
     def cancel(self) -> None:
         self.expect_asks_for_credentials()
-        self.page.get_by_role("button", name="Cancel", exact=True).click()
-
-
-class MicrosoftSignInPage(ProviderSignInPage):
-    email_label = "Email, phone, or Skype"
-    password_label = "Password"
-    submit_password_label = "Sign in"
-
-    def after_password(self) -> None:
-        expect(self.page.get_by_role("heading", name="Stay signed in?")).to_be_visible()
-        self.page.get_by_role("button", name="Yes", exact=True).click()
-
-
-class GoogleSignInPage(ProviderSignInPage):
-    email_label = "Email or phone"
-    password_label = "Enter your password"
-    submit_password_label = "Next"
-
-
-def sign_in_page(kind: str, page: Page) -> ProviderSignInPage:
-    return {"microsoft": MicrosoftSignInPage, "google": GoogleSignInPage}[kind](page)
+        self.control("cancel").click()

@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
-import re
-
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, expect
 
 from .crm import MainScreen
+from .screen import Screen
 
 
-class ServiceLanding:
-    def __init__(self, page: Page) -> None:
-        self.page = page
+class ServiceLanding(Screen):
+    screen = "service"
 
     @property
     def log_in_button(self) -> Locator:
-        return self.page.get_by_role("button", name="Log in", exact=True)
+        return self.control("log_in")
+
+    @property
+    def notice(self) -> Locator:
+        return self.control("notice")
 
     def expect_shown(self) -> None:
         expect(self.log_in_button).to_be_visible()
 
 
 class ServiceDashboard(MainScreen):
-    """The Service dashboard has the same top bar as the CRM: the signed-in user and Personal settings."""
+    """The Service dashboard has the CRM's top bar: the signed-in user and Personal settings."""
 
     @property
     def heading(self) -> Locator:
-        return self.page.get_by_role("heading", name=re.compile(r"dashboard", re.IGNORECASE))
+        return self.contract.control("service", "dashboard").locate(self.page)
 
     def expect_open_for(self, name: str) -> None:
         expect(self.heading).to_be_visible()

@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-import re
+from playwright.sync_api import Locator, expect
 
-from playwright.sync_api import Locator, Page, expect
-
-from .login import USER_ID_NAME
+from .screen import Screen
 
 
-class SettingsLoginPage:
-    def __init__(self, page: Page, login_url: str) -> None:
-        self.page = page
-        self.login_url = login_url
+class SettingsLoginPage(Screen):
+    screen = "settings_login"
 
     @property
     def heading(self) -> Locator:
-        return self.page.get_by_role("heading", name="Settings and maintenance")
+        return self.control("heading")
 
     @property
     def ok_button(self) -> Locator:
-        return self.page.get_by_role("button", name="OK", exact=True)
+        return self.control("ok")
 
     @property
     def refusal(self) -> Locator:
-        return self.page.get_by_role("alert")
+        return self.control("refusal")
 
     def open(self) -> SettingsLoginPage:
-        self.page.goto(self.login_url)
+        self.page.goto(self.target.settings_login_url)
         self.expect_shown()
         return self
 
@@ -36,106 +32,127 @@ class SettingsLoginPage:
         expect(self.ok_button).to_be_visible()
 
     def sign_in(self, user_id: str, password: str) -> None:
-        self.page.get_by_role("textbox", name=USER_ID_NAME).fill(user_id)
-        self.page.get_by_label("Password", exact=True).fill(password)
+        self.control("user_id").fill(user_id)
+        self.control("password").fill(password)
         self.ok_button.click()
 
 
-class TermsDialog:
-    def __init__(self, page: Page) -> None:
-        self.page = page
+class TermsDialog(Screen):
+    screen = "terms"
 
     @property
     def dialog(self) -> Locator:
-        return self.page.get_by_role("dialog", name=re.compile(r"terms of service", re.IGNORECASE))
+        return self.control("dialog")
+
+    @property
+    def accept_box(self) -> Locator:
+        return self.control("accept", self.dialog)
+
+    @property
+    def problem(self) -> Locator:
+        return self.control("problem", self.dialog)
 
     def accept(self) -> None:
-        self.dialog.get_by_role("checkbox", name="Accept").check()
+        self.accept_box.check()
         self.ok()
 
     def ok(self) -> None:
-        self.dialog.get_by_role("button", name="OK", exact=True).click()
+        self.control("ok", self.dialog).click()
 
     def cancel(self) -> None:
-        self.dialog.get_by_role("button", name="Cancel").click()
+        self.control("cancel", self.dialog).click()
 
 
-class SettingsScreen:
-    """Any screen inside Settings and maintenance: it has the Users entry in its navigation."""
+class SettingsScreen(Screen):
+    """Any screen inside Settings and maintenance: its navigation has the Users entry."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    screen = "settings"
 
     @property
     def navigation(self) -> Locator:
-        return self.page.get_by_role("navigation", name="Settings and maintenance")
+        return self.control("navigation")
 
     def expect_shown(self) -> None:
         expect(self.navigation).to_be_visible()
 
+    def open_users_link(self) -> None:
+        """Select Users in the navigation, whatever it leads to."""
+        self.control("users", self.navigation).click()
+
     def open_users(self) -> UsersPage:
-        self.navigation.get_by_role("link", name="Users").click()
-        users = UsersPage(self.page)
+        self.open_users_link()
+        users = UsersPage(self.page, self.target)
         users.expect_shown()
         return users
 
+    def log_out(self) -> None:
+        self.control("log_out").click()
 
-class UsersPage:
-    def __init__(self, page: Page) -> None:
-        self.page = page
+
+class UsersPage(Screen):
+    screen = "users"
 
     @property
     def table(self) -> Locator:
-        return self.page.get_by_role("table", name="Users")
+        return self.control("table")
 
     @property
     def notice(self) -> Locator:
-        return self.page.get_by_role("status")
+        return self.control("notice")
 
     @property
     def problem(self) -> Locator:
-        return self.page.get_by_role("alert")
+        return self.control("problem")
 
     def expect_shown(self) -> None:
-        expect(self.page.get_by_role("heading", name="Users", exact=True)).to_be_visible()
+        expect(self.control("heading")).to_be_visible()
+        expect(self.table).to_be_visible()
 
     def row(self, name: str) -> Locator:
-        return self.table.get_by_role("row").filter(has=self.page.get_by_role("cell", name=name, exact=True))
+        return self.control("row", self.table).filter(has_text=name)
+
+    def open_add_user(self) -> None:
+        self.control("add_user").click()
+        expect(self.control("save")).to_be_visible()
 
     def add_user(
         self, name: str, email: str | None, username: str | None, role: str, password: str | None = None
     ) -> None:
-        self.page.get_by_role("link", name="Add user").click()
-        self.page.get_by_role("textbox", name="Name", exact=True).fill(name)
+        self.open_add_user()
+        self.control("name").fill(name)
         if email:
-            self.page.get_by_role("textbox", name="Email address").fill(email)
+            self.control("email").fill(email)
         if username:
-            self.page.get_by_role("textbox", name="User name").fill(username)
-        self.page.get_by_role("combobox", name="Role").select_option(label=role)
+            self.control("username").fill(username)
+        self.control("role").select_option(label=role)
         if password:
-            self.page.get_by_label("Password", exact=True).fill(password)
-        self.page.get_by_role("button", name="Save").click()
+            self.control("password").fill(password)
+        self.control("save").click()
+
+    def open_tasks(self, name: str) -> Locator:
+        self.control("tasks_button", name=name).click()
+        menu = self.control("tasks", name=name)
+        expect(menu).to_be_visible()
+        return menu
 
     def task(self, name: str, task: str) -> None:
-        self.page.get_by_role("button", name=f"Tasks for {name}").click()
-        menu = self.page.get_by_role("menu", name=f"Tasks for {name}")
-        menu.get_by_role("menuitem", name=task).click()
+        """Choose one of a user's tasks; `task` is the contract's key (edit_user, set_password...)."""
+        self.control(task, self.open_tasks(name)).click()
 
-    def tasks_offered(self, name: str) -> list[str]:
-        self.page.get_by_role("button", name=f"Tasks for {name}").click()
-        menu = self.page.get_by_role("menu", name=f"Tasks for {name}")
-        expect(menu).to_be_visible()
-        offered = menu.get_by_role("menuitem").all_inner_texts()
+    def offers_task(self, name: str, task: str) -> bool:
+        menu = self.open_tasks(name)
+        expect(self.control("task", menu).first).to_be_visible()
+        offered = self.control(task, menu).count() > 0
         self.page.keyboard.press("Escape")
-        return [text.strip() for text in offered]
+        return offered
 
-    def set_password(self, name: str, password: str) -> None:
-        self.task(name, "Set password")
-        self.page.get_by_label("New password", exact=True).fill(password)
-        self.page.get_by_label("Confirm password", exact=True).fill(password)
-        self.page.get_by_role("button", name="Save").click()
+    def set_password(self, name: str, password: str, confirmation: str | None = None) -> None:
+        self.task(name, "set_password")
+        self.control("new_password").fill(password)
+        self.control("confirm_new_password").fill(password if confirmation is None else confirmation)
+        self.control("save").click()
 
     def change_role(self, name: str, role: str) -> None:
-        self.task(name, "Edit user")
-        self.page.get_by_role("combobox", name="Role").select_option(label=role)
-        self.page.get_by_role("button", name="Save").click()
+        self.task(name, "edit_user")
+        self.control("role").select_option(label=role)
+        self.control("save").click()

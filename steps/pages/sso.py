@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
+from playwright.sync_api import Locator
 
-from playwright.sync_api import Locator, Page
+from .screen import Screen
 
 
-class SingleSignOnFailedPage:
-    def __init__(self, page: Page) -> None:
-        self.page = page
+class SingleSignOnFailedPage(Screen):
+    screen = "single_sign_on_failed"
 
     @property
     def message(self) -> Locator:
-        return self.page.get_by_role("alert").filter(has_text=re.compile(r"IT support", re.IGNORECASE))
+        return self.control("message").filter(has_text=self.wording("it_support"))

@@ -11,9 +11,9 @@ import pytest
 from loginspec.net import http_client
 from loginspec.people import Person, PersonFactory
 from loginspec.provisioning import HttpProvisioner, ProvisionedUser, ProvisioningError, UserState
-from steps.forms import read_page
 
 from .conftest import CONTROL_SECRET, ReferenceApp
+from .html_forms import read_page
 
 
 @pytest.fixture(scope="module")

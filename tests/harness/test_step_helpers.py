@@ -11,11 +11,11 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from steps.forms import read_page
 from steps.inspection import decoded_forms, randomness_bits, reveals
 from steps.links import tamper, token_of
 
 from .conftest import ReferenceApp
+from .html_forms import read_page
 
 TOKEN = "Zq3xN8vLk2PwR7tYb5mC1dHs"  # 24 characters, as the app's links carry them
 PATH_LINK = f"http://crm.test:8000/activate/{TOKEN}"
@@ -147,7 +147,7 @@ def test_reveals_an_email_in_a_jwt_shaped_token() -> None:
     assert email in reveals(jwt, [email])
 
 
-# steps.forms
+# the HTML form reader of these tests
 
 LOGIN_PAGE = """<!doctype html>
 <html><body>

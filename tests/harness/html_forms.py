@@ -1,18 +1,10 @@
-"""Reading a page's forms the way a browser would, for the checks that must bypass the browser
-(a forged Host header, bytes that are not UTF-8)."""
+"""Reading a page's forms the way a browser would, for the fast tests that sign in over plain HTTP."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin
-
-import httpx
-from playwright.sync_api import Page, Route
-
-from loginspec.targets import Target
-
-from .inspection import cookie_header
 
 
 @dataclass
@@ -75,39 +67,3 @@ def read_page(html: str, url: str) -> _PageReader:
     reader.feed(html)
     reader.close()
     return reader
-
-
-def relay_form_posts(page: Page, target: Target, header: str, value: str) -> None:
-    """From now on, the forms `page` submits to the target reach it carrying `header: value`.
-
-    For headers a browser never lets a page set (Host): each POST is sent on by the harness's own
-    HTTP client, with the browser's cookies and headers plus the forged one, and the answer handed
-    back to the browser, so the person still fills the form by its labels.
-    """
-
-    def relay(route: Route) -> None:
-        request = route.request
-        if request.method != "POST":
-            route.continue_()
-            return
-        headers = {
-            name: content
-            for name, content in request.headers.items()
-            if name not in ("host", "cookie", "content-length")
-        }
-        headers["Cookie"] = cookie_header(page.context.cookies(request.url))
-        headers[header] = value
-        answer = target.http.post(request.url, content=request.post_data_buffer or b"", headers=headers)
-        route.fulfill(status=answer.status_code, headers=_browser_headers(answer.headers), body=answer.content)
-
-    page.route(urljoin(target.base_url, "/**"), relay)
-
-
-def _browser_headers(headers: httpx.Headers) -> dict[str, str]:
-    """Response headers as Playwright's fulfil takes them: the body is already decoded, cookies one per line."""
-    kept: dict[str, str] = {}
-    for name, content in headers.multi_items():
-        if name in ("content-encoding", "content-length", "transfer-encoding"):
-            continue
-        kept[name] = f"{kept[name]}\n{content}" if name == "set-cookie" and name in kept else content
-    return kept
