@@ -8,6 +8,7 @@ run does not finish in time. Faults run in parallel, one pytest process each.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -148,10 +149,17 @@ def _tail(text: str, lines: int = 25) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def measure(fault: Fault, workdir: Path, *, whole_suite: bool = False, timeout: float = DEFAULT_TIMEOUT) -> FaultResult:
+def measure(
+    fault: Fault,
+    workdir: Path,
+    *,
+    whole_suite: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    source: Path = PROJECT_DIR,
+) -> FaultResult:
     started = time.monotonic()
     result = FaultResult(fault.name, list(fault.ids), fault.effect, list(fault.files), BROKEN)
-    tree = scratch_copy(workdir / "tree")
+    tree = scratch_copy(workdir / "tree", source)
     try:
         apply(fault, tree)
     except FaultError as problem:
@@ -189,6 +197,22 @@ def measure(fault: Fault, workdir: Path, *, whole_suite: bool = False, timeout: 
     return result
 
 
+def estimated_seconds(fault: Fault, durations: dict[str, float], whole_suite: bool) -> float:
+    """How long the fault's scenarios took in an earlier run (0 when unknown): the longest go first."""
+    if whole_suite:
+        return sum(durations.values())
+    return sum(duration for nodeid, duration in durations.items() if set(nodeid.split("|")[1:]) & set(fault.ids))
+
+
+def recorded_durations(results_json: Path) -> dict[str, float]:
+    """`nodeid|ID|ID...` -> seconds, from a conformance report's results.json, if there is one."""
+    try:
+        scenarios = json.loads(results_json.read_text(encoding="utf-8"))["scenarios"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {"|".join([scenario["nodeid"], *scenario["requirements"]]): scenario["duration"] for scenario in scenarios}
+
+
 def measure_all(
     faults: Iterable[Fault],
     *,
@@ -197,14 +221,17 @@ def measure_all(
     timeout: float = DEFAULT_TIMEOUT,
     on_result: Callable[[FaultResult], None] = lambda result: None,
 ) -> list[FaultResult]:
-    ordered = list(faults)
+    durations = recorded_durations(PROJECT_DIR / "reports" / "test-run" / "results.json")
+    ordered = sorted(faults, key=lambda fault: -estimated_seconds(fault, durations, whole_suite))
     with tempfile.TemporaryDirectory(prefix="loginspec-faults-") as scratch:
+        # One snapshot of the tree for the whole run: edits made meanwhile do not mix into it.
+        pristine = scratch_copy(Path(scratch) / "pristine")
 
         def one(indexed: tuple[int, Fault]) -> FaultResult:
             index, fault = indexed
             workdir = Path(scratch) / f"{index:03d}-{fault.name}"
             try:
-                result = measure(fault, workdir, whole_suite=whole_suite, timeout=timeout)
+                result = measure(fault, workdir, whole_suite=whole_suite, timeout=timeout, source=pristine)
             finally:
                 shutil.rmtree(workdir, ignore_errors=True)
             on_result(result)
