@@ -39,7 +39,7 @@ HTML_PART_HEADERS = {
 }
 _HEAD_TAG = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<html(?:\s[^>]*)?>", re.IGNORECASE)
-FAULT_FIELDS = ("stage", "action", "code", "text", "recipient", "count")
+FAULT_FIELDS = ("stage", "action", "code", "text", "recipient", "count", "seconds")
 
 
 def api_routes() -> list[Route]:
@@ -176,7 +176,11 @@ def _add_fault(faults: FaultPlan, data: dict[str, Any]) -> Fault:
         if "code" in data or "text" in data:
             raise ValueError("a 'drop' fault closes the connection without a reply: no 'code' or 'text'")
         return faults.drop_next(stage, recipient, count)
-    raise ValueError(f"'action' must be 'reject' or 'drop', not {action!r}")
+    if action == "delay":
+        if "code" in data or "text" in data or "seconds" not in data:
+            raise ValueError("a 'delay' fault accepts after 'seconds': no 'code' or 'text'")
+        return faults.delay_next(stage, data["seconds"], recipient, count)
+    raise ValueError(f"'action' must be 'reject', 'drop' or 'delay', not {action!r}")
 
 
 def _faults_json(faults: FaultPlan) -> dict[str, Any]:

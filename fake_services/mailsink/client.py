@@ -95,6 +95,12 @@ class MailSinkClient:
         body = drop_fault_body(stage, recipient, count)
         return Fault.from_json(checked_json(self._http.post("/api/faults", json=body)))
 
+    def delay_next(
+        self, stage: FaultStage | str, seconds: float, recipient: str | None = None, count: int = 1
+    ) -> Fault:
+        body = delay_fault_body(stage, seconds, recipient, count)
+        return Fault.from_json(checked_json(self._http.post("/api/faults", json=body)))
+
     def faults(self) -> list[Fault]:
         return [Fault.from_json(item) for item in checked_json(self._http.get("/api/faults"))["faults"]]
 
@@ -167,6 +173,12 @@ class AsyncMailSinkClient:
         body = drop_fault_body(stage, recipient, count)
         return Fault.from_json(checked_json(await self._http.post("/api/faults", json=body)))
 
+    async def delay_next(
+        self, stage: FaultStage | str, seconds: float, recipient: str | None = None, count: int = 1
+    ) -> Fault:
+        body = delay_fault_body(stage, seconds, recipient, count)
+        return Fault.from_json(checked_json(await self._http.post("/api/faults", json=body)))
+
     async def faults(self) -> list[Fault]:
         return [Fault.from_json(item) for item in checked_json(await self._http.get("/api/faults"))["faults"]]
 
@@ -214,6 +226,10 @@ def reject_fault_body(
 
 def drop_fault_body(stage: FaultStage | str, recipient: str | None, count: int) -> dict[str, Any]:
     return {"stage": str(stage), "action": "drop", "recipient": recipient, "count": count}
+
+
+def delay_fault_body(stage: FaultStage | str, seconds: float, recipient: str | None, count: int) -> dict[str, Any]:
+    return {"stage": str(stage), "action": "delay", "seconds": seconds, "recipient": recipient, "count": count}
 
 
 def check(response: httpx.Response) -> None:

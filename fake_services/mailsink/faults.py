@@ -6,7 +6,8 @@ A fault fires for the next `count` messages (optionally only those to one recipi
   it applies to (so a message to two people is refused for both, and counts once);
 - at the DATA stage it answers the end of the message data, and the message is not stored.
 
-`reject` replies with the given code and text; `drop` closes the connection without a reply.
+`reject` replies with the given code and text; `drop` closes the connection without a reply;
+`delay` accepts as usual, but only after `seconds` (a slow relay, as when greylisting).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ MAX_FAULT_COUNT = 10_000
 MAX_REPLY_TEXT_LENGTH = 200
 MAX_ADDRESS_LENGTH = 320
 MAX_MESSAGE_SIZE_LIMIT = 2**31 - 1
+MAX_DELAY_SECONDS = 60.0
 
 
 class FaultStage(StrEnum):
@@ -34,6 +36,7 @@ class FaultStage(StrEnum):
 class FaultAction(StrEnum):
     REJECT = "reject"
     DROP = "drop"
+    DELAY = "delay"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Fault:
     recipient: str | None = None
     code: int | None = None
     text: str | None = None
+    seconds: float | None = None
 
     @property
     def reply(self) -> str:
@@ -65,6 +69,7 @@ class Fault:
             "recipient": self.recipient,
             "code": self.code,
             "text": self.text,
+            "seconds": self.seconds,
         }
 
     @classmethod
@@ -77,6 +82,7 @@ class Fault:
             recipient=data["recipient"],
             code=data["code"],
             text=data["text"],
+            seconds=data.get("seconds"),
         )
 
 
@@ -111,6 +117,14 @@ class FaultPlan:
     def drop_next(self, stage: FaultStage | str, recipient: str | None = None, count: int = 1) -> Fault:
         """Close the connection without a reply instead of accepting."""
         return self._add(_stage(stage), FaultAction.DROP, recipient, count, None, None)
+
+    def delay_next(
+        self, stage: FaultStage | str, seconds: float, recipient: str | None = None, count: int = 1
+    ) -> Fault:
+        """Accept, but only after `seconds`: the sender waits as it would on a slow relay."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= MAX_DELAY_SECONDS:
+            raise ValueError(f"seconds must be a number above 0 and at most {MAX_DELAY_SECONDS:.0f}")
+        return self._add(_stage(stage), FaultAction.DELAY, recipient, count, None, None, float(seconds))
 
     def take(self, stage: FaultStage, recipients: Iterable[str]) -> Fault | None:
         """The first pending fault for `stage` that applies to `recipients`, counting one use of it."""
@@ -161,6 +175,7 @@ class FaultPlan:
         count: int,
         code: int | None,
         text: str | None,
+        seconds: float | None = None,
     ) -> Fault:
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_FAULT_COUNT:
             raise ValueError(f"count must be an integer from 1 to {MAX_FAULT_COUNT}, not {count!r}")
@@ -169,7 +184,7 @@ class FaultPlan:
         ):
             raise ValueError(f"recipient must be an address of at most {MAX_ADDRESS_LENGTH} characters")
         with self._lock:
-            fault = Fault(self._next_id, stage, action, count, recipient, code, text)
+            fault = Fault(self._next_id, stage, action, count, recipient, code, text, seconds)
             self._next_id += 1
             self._faults.append(fault)
             return fault

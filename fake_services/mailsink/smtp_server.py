@@ -31,7 +31,9 @@ class CaptureHandler:
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
     ) -> str:
         fault = self._rcpt_fault(envelope, address)
-        if fault is not None:
+        if fault is not None and fault.action is FaultAction.DELAY:
+            await asyncio.sleep(fault.seconds or 0)
+        elif fault is not None:
             return _apply(fault, server)
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
@@ -39,7 +41,9 @@ class CaptureHandler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         fault = self._faults.take(FaultStage.DATA, envelope.rcpt_tos)
-        if fault is not None:
+        if fault is not None and fault.action is FaultAction.DELAY:
+            await asyncio.sleep(fault.seconds or 0)
+        elif fault is not None:
             return _apply(fault, server)
         message = self._store.deliver(envelope.mail_from or "", envelope.rcpt_tos, envelope.original_content or b"")
         return f"250 2.0.0 OK queued as {message.id}"

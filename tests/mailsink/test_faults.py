@@ -240,3 +240,25 @@ def test_waiting_until_all_faults_are_used_wakes_when_a_sender_runs_into_them(si
     with smtplib.SMTP(sink.smtp_host, sink.smtp_port) as client, pytest.raises(smtplib.SMTPRecipientsRefused):
         client.sendmail("app@example.test", ["gone@example.test"], b"Subject: x\r\n\r\nbody")
     assert sink.faults.wait_until_all_used(timeout=5)
+
+
+def test_delay_at_rcpt_accepts_after_the_relay_has_kept_the_sender_waiting(sink: MailSink, address: str) -> None:
+    import threading
+    import time
+
+    fault = sink.faults.delay_next("rcpt", 0.5, recipient=address)
+    assert (fault.action, fault.seconds) == (FaultAction.DELAY, 0.5)
+    started = time.monotonic()
+    sender = threading.Thread(target=send_raw, args=(sink, MESSAGE, address))
+    sender.start()
+    assert sink.faults.wait_until_all_used(timeout=10)
+    assert sink.store.messages(to=address) == []  # still waiting at RCPT
+    sender.join(timeout=10)
+    assert time.monotonic() - started >= 0.5  # a lower bound: a busy machine only makes it longer
+    assert len(sink.store.messages(to=address)) == 1
+
+
+@pytest.mark.parametrize("seconds", [0, -1, 61, True, "1"])
+def test_a_delay_must_be_a_sensible_number_of_seconds(sink: MailSink, seconds: object) -> None:
+    with pytest.raises(ValueError, match="seconds"):
+        sink.faults.delay_next("rcpt", seconds)  # type: ignore[arg-type]

@@ -193,7 +193,13 @@ def test_faults_over_http(sink: MailSink, address: str, http: httpx.Client) -> N
         "recipient": None,
         "code": 550,
         "text": "5.1.1 No such user",
+        "seconds": None,
     }
+    delayed = http.post("/api/faults", json={"stage": "rcpt", "action": "delay", "seconds": 2, "recipient": address})
+    assert (delayed.status_code, delayed.json()["seconds"]) == (201, 2.0)
+    assert http.post("/api/faults", json={"stage": "rcpt", "action": "delay"}).status_code == 400
+    http.delete("/api/faults")
+    http.post("/api/faults", json={"stage": "rcpt", "code": 550, "text": "5.1.1 No such user"})
     dropped = http.post("/api/faults", json={"stage": "data", "action": "drop", "recipient": address, "count": 3})
     assert dropped.status_code == 201
     listing = http.get("/api/faults").json()
@@ -283,7 +289,7 @@ def test_bad_query_gets_a_clear_json_error(http: httpx.Client, path: str, status
         ('{"stage": "rcpt", "code": 550, "text": "x", "recipient": 5}', 400, "recipient must be an address"),
         ('{"stage": "rcpt", "code": 550}', 400, "a 'reject' fault needs 'code' and 'text'"),
         ('{"stage": "rcpt", "action": "drop", "code": 550}', 400, "no 'code' or 'text'"),
-        ('{"stage": "rcpt", "action": "explode"}', 400, "'action' must be 'reject' or 'drop'"),
+        ('{"stage": "rcpt", "action": "explode"}', 400, "'action' must be 'reject', 'drop' or 'delay'"),
     ],
 )
 def test_bad_fault_gets_a_clear_json_error(
