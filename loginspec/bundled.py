@@ -6,6 +6,11 @@ name (`crm.test`, `crm-onsite.test`, `login.microsoftonline.test`,
 `host_resolver_rules`, for the app's own calls by its host map, and for the
 harness's mail client by the same mapping. The control APIs, which no browser
 uses, are called on 127.0.0.1 directly.
+
+The CRM runs in each presentation asked for: English (`en`, the help page's own
+labels and paths) and Norwegian (`nb`: a one-page online login, other paths, other
+markup), each judged by its own contract. With one presentation the targets are
+named after their profiles (`online`, `onsite`); with several, `en-online`, `nb-onsite`...
 """
 
 from __future__ import annotations
@@ -21,9 +26,13 @@ from fake_services.idp import GoogleProvider, MicrosoftProvider
 from fake_services.mailsink import MailSink
 from fake_services.mailsink.client import MailSinkClient
 from fake_services.serving import BackgroundServer
+from reference_app import presentation
 from reference_app.app import create_app
+from reference_app.routes.sso import CALLBACK_PATH
 from reference_app.settings import IdentityProviderSettings, Settings
 
+from . import contract as ui_contract
+from .bundled_names import bundled_target_names
 from .net import http_client, parse_resolver_rules, transport_for
 from .provisioning import HttpProvisioner
 from .targets import IdentityProvider, Target
@@ -43,11 +52,17 @@ def _expect_healthy(url: str) -> None:
         raise RuntimeError(f"{url} answered {response.status_code} at start")
 
 
+def host_name(presentation: str, profile: str) -> str:
+    name = APP_HOST_NAMES[profile]
+    return name if presentation == "en" else name.replace("crm", f"crm-{presentation}", 1)
+
+
 class BundledStack:
-    def __init__(self, workdir: Path | None = None) -> None:
+    def __init__(self, workdir: Path | None = None, presentations: tuple[str, ...] = ("en",)) -> None:
         self._temporary = None if workdir else tempfile.TemporaryDirectory(prefix="loginspec-")
         self.workdir = workdir or Path(self._temporary.name)  # type: ignore[union-attr]
         self.host_resolver_rules: str | None = HOST_RESOLVER_RULES
+        self.presentations = presentations
         self.targets: dict[str, Target] = {}
         self._running: list[object] = []
 
@@ -71,45 +86,51 @@ class BundledStack:
         for provider in (self.microsoft, self.google):
             _expect_healthy(provider.control_url + "/_control/keys")
 
-        servers = {profile: BackgroundServer(name=f"crm-{profile}") for profile in APP_HOST_NAMES}
-        base_urls = {profile: f"http://{APP_HOST_NAMES[profile]}:{server.port}" for profile, server in servers.items()}
+        names = bundled_target_names(self.presentations)
+        servers = {name: BackgroundServer(name=f"crm-{name}") for name in names}
+        settings_by_name = {}
         client_secret = secrets.token_urlsafe(24)
-        redirect_uris = [base_url + "/sso/callback" for base_url in base_urls.values()]
-        for provider in (self.microsoft, self.google):
-            provider.control.register_client(CLIENT_ID, client_secret, redirect_uris)
         identity_providers = (
             IdentityProviderSettings("microsoft", self.microsoft.base_url, CLIENT_ID, client_secret),
             IdentityProviderSettings("google", self.google.base_url, CLIENT_ID, client_secret),
         )
-        for profile, server in servers.items():
-            control_secret = secrets.token_urlsafe(24)
-            settings = Settings(
-                base_url=base_urls[profile],
+        for name, (shown, profile) in names.items():
+            settings_by_name[name] = Settings(
+                base_url=f"http://{host_name(shown, profile)}:{servers[name].port}",
                 profile=profile,  # type: ignore[arg-type]
-                database_path=self.workdir / f"crm-{profile}.sqlite3",
+                presentation=shown,
+                database_path=self.workdir / f"crm-{name}.sqlite3",
                 smtp_host=self.mail_sink.smtp_host,
                 smtp_port=self.mail_sink.smtp_port,
-                mail_from=f"CRM <no-reply@{APP_HOST_NAMES[profile]}>",
+                mail_from=f"CRM <no-reply@{host_name(shown, profile)}>",
                 test_mode=True,
-                control_secret=control_secret,
+                control_secret=secrets.token_urlsafe(24),
                 identity_providers=identity_providers,
                 host_map=APP_HOST_MAP,
             )
+        redirect_uris = [settings.url(CALLBACK_PATH) for settings in settings_by_name.values()]
+        for provider in (self.microsoft, self.google):
+            provider.control.register_client(CLIENT_ID, client_secret, redirect_uris)
+        for name, server in servers.items():
+            settings = settings_by_name[name]
             server.start(create_app(settings))
             self._running.append(server)
             _expect_healthy(server.url + "/healthz")
             http = http_client(parse_resolver_rules(HOST_RESOLVER_RULES))
-            self.targets[profile] = Target(
-                name=f"bundled-{profile}",
-                profile=profile,
-                base_url=base_urls[profile],
-                provisioner=HttpProvisioner(f"{server.url}/_control", control_secret, http),
+            self.targets[name] = Target(
+                name=f"bundled-{name}",
+                profile=settings.profile,
+                base_url=settings.base_url,
+                provisioner=HttpProvisioner(f"{server.url}/_control", settings.control_secret or "", http),
                 http=http,
                 mail=MailSinkClient(self.mail_url, transport=transport_for(parse_resolver_rules(HOST_RESOLVER_RULES))),
                 identity_providers={
                     "microsoft": IdentityProvider("microsoft", self.microsoft.base_url, self.microsoft.control),
                     "google": IdentityProvider("google", self.google.base_url, self.google.control),
                 },
+                login_path=presentation.load(settings.presentation).public_path("/login"),
+                settings_login_path=presentation.load(settings.presentation).public_path("/settings/login"),
+                contract=ui_contract.load(settings.presentation),
             )
 
     def close(self) -> None:

@@ -25,6 +25,7 @@ from pytest_bdd.reporting import test_report_context_registry
 
 from . import catalogue, contract
 from .browsers import BrowserNotFound, find_chromium, launch_arguments
+from .bundled_names import BUNDLED_PRESENTATIONS, bundled_target_names
 from .catalogue import PROFILES
 from .contract import NOT_CHECKABLE, NotCheckable
 from .people import PersonFactory
@@ -33,7 +34,8 @@ from .report import ConformanceReport
 if TYPE_CHECKING:
     from .targets import Target, TargetSet
 
-_PROFILES_KEY = pytest.StashKey[tuple[str, ...]]()
+_TARGETS_KEY = pytest.StashKey[dict[str, str]]()
+"""The run's target names and the profile of each, known before the targets start."""
 NEEDS_PREFIX = "needs-"
 
 
@@ -49,6 +51,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         choices=PROFILES,
         help="run only the scenarios of this deployment profile (repeatable)",
+    )
+    group.addoption(
+        "--presentation",
+        action="append",
+        choices=BUNDLED_PRESENTATIONS,
+        help="run against the bundled reference CRM in this presentation (repeatable; default en)",
     )
     group.addoption("--chromium", metavar="PATH", help="the Chromium or Chrome executable to drive")
     group.addoption(
@@ -73,7 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Likewise `@needs-form-posts` on Examples becomes a mark of that name.
     for capability in contract.load().capabilities.values():
         config.addinivalue_line("markers", f"{_needs_tag(capability.key)}: {capability.description}")
-    config.stash[_PROFILES_KEY] = _available_profiles(config)
+    config.stash[_TARGETS_KEY] = _available_targets(config)
     report_dir = config.getoption("conformance_report")
     require_every_id = config.getoption("require_every_id")
     if require_every_id and not report_dir:
@@ -83,7 +91,7 @@ def pytest_configure(config: pytest.Config) -> None:
             config,
             Path(report_dir),
             require_every_id=require_every_id,
-            offered_profiles=config.stash[_PROFILES_KEY],
+            offered_targets=config.stash[_TARGETS_KEY],
         )
         config.pluginmanager.register(report, "loginspec-report")
 
@@ -103,16 +111,19 @@ def needed_capabilities(item: pytest.Item) -> list[str]:
     return list(dict.fromkeys(tagged))
 
 
-def _available_profiles(config: pytest.Config) -> tuple[str, ...]:
+def _available_targets(config: pytest.Config) -> dict[str, str]:
+    """Target name -> profile: a target file's profiles, or the bundled CRM's presentations and profiles."""
     target_file = config.getoption("target_file")
-    profiles = PROFILES
     if target_file:
+        if config.getoption("presentation"):
+            raise pytest.UsageError("--presentation chooses the bundled CRM's; a target file says its own")
         try:
             declared = tomllib.loads(Path(target_file).read_text(encoding="utf-8")).get("targets", {})
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise pytest.UsageError(f"cannot read target file {target_file}: {error}") from error
-        profiles = tuple(profile for profile in PROFILES if profile in declared)
-    return profiles
+        return {profile: profile for profile in PROFILES if profile in declared}
+    presentations = tuple(dict.fromkeys(config.getoption("presentation") or ["en"]))
+    return {name: profile for name, (_, profile) in bundled_target_names(presentations).items()}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -136,24 +147,27 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A scenario runs once against each target of a profile it is tagged with."""
     tagged = [mark.args[0] for mark in metafunc.definition.iter_markers("profile")]
     if not tagged:
         return
-    available = metafunc.config.stash[_PROFILES_KEY]
-    params = [
-        pytest.param(profile, id=profile)
-        if profile in available
-        else pytest.param(profile, id=profile, marks=pytest.mark.skip(reason=f"the target has no {profile} profile"))
-        for profile in PROFILES
-        if profile in tagged
-    ]
-    metafunc.parametrize("profile", params)
+    available = metafunc.config.stash[_TARGETS_KEY]
+    params = []
+    for profile in PROFILES:
+        if profile not in tagged:
+            continue
+        names = [name for name, offered in available.items() if offered == profile]
+        params += [pytest.param(name, id=name) for name in names] or [
+            pytest.param(profile, id=profile, marks=pytest.mark.skip(reason=f"the target has no {profile} profile"))
+        ]
+    metafunc.parametrize("target_name", params)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    targets = config.stash[_TARGETS_KEY]
     wanted = config.getoption("profile")
     if wanted:
-        selected = [item for item in items if _profile_of(item) in (None, *wanted)]
+        selected = [item for item in items if _profile_of(item, targets) in (None, *wanted)]
         config.hook.pytest_deselected(items=[item for item in items if item not in selected])
         items[:] = selected
     for item in items:
@@ -163,9 +177,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
         if requirements:
             item.user_properties.append(("requirements", " ".join(requirements)))
-        profile = _profile_of(item)
+        profile = _profile_of(item, targets)
         if profile:
             item.user_properties.append(("profile", profile))
+            item.user_properties.append(("target", _target_name_of(item) or profile))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -191,9 +206,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def _profile_of(item: pytest.Item) -> str | None:
+def _target_name_of(item: pytest.Item) -> str | None:
     callspec = getattr(item, "callspec", None)
-    return callspec.params.get("profile") if callspec else None
+    return callspec.params.get("target_name") if callspec else None
+
+
+def _profile_of(item: pytest.Item, targets: dict[str, str]) -> str | None:
+    name = _target_name_of(item)
+    return None if name is None else targets.get(name, name)
 
 
 # Fixtures
@@ -206,8 +226,11 @@ def target_set(pytestconfig: pytest.Config) -> Iterator[TargetSet]:
     from .targets import TargetFileError, load_target_file
 
     target_file = pytestconfig.getoption("target_file")
+    presentations = tuple(dict.fromkeys(pytestconfig.getoption("presentation") or ["en"]))
     try:
-        targets: TargetSet = load_target_file(Path(target_file)) if target_file else BundledStack().start()
+        targets: TargetSet = (
+            load_target_file(Path(target_file)) if target_file else BundledStack(presentations=presentations).start()
+        )
     except TargetFileError as error:
         raise pytest.UsageError(str(error)) from error
     yield targets
@@ -215,13 +238,13 @@ def target_set(pytestconfig: pytest.Config) -> Iterator[TargetSet]:
 
 
 @pytest.fixture
-def profile() -> str:
+def target_name() -> str:
     raise pytest.UsageError("scenario without a profile tag: tag it @online, @onsite or both")
 
 
 @pytest.fixture
-def target(target_set: TargetSet, profile: str, request: pytest.FixtureRequest) -> Target:
-    chosen = target_set.targets[profile]
+def target(target_set: TargetSet, target_name: str, request: pytest.FixtureRequest) -> Target:
+    chosen = target_set.targets[target_name]
     for needed in needed_capabilities(request.node):
         capability = chosen.contract.capabilities.get(needed)
         if capability is None:

@@ -37,6 +37,7 @@ class ScenarioResult:
     name: str
     profile: str
     requirements: list[str]
+    target: str = ""
     outcome: str = "passed"
     duration: float = 0.0
     steps: list[dict[str, Any]] = field(default_factory=list)
@@ -53,6 +54,8 @@ class RequirementResult:
     scenarios: list[str]
     profiles: dict[str, str] = field(default_factory=dict)
     """The status in each profile the ID applies to ("not offered" where the target has no such profile)."""
+    targets: dict[str, str] = field(default_factory=dict)
+    """The status on each target of those profiles (with several presentations, several per profile)."""
 
 
 class ConformanceReport:
@@ -62,12 +65,12 @@ class ConformanceReport:
         directory: Path,
         *,
         require_every_id: bool = False,
-        offered_profiles: tuple[str, ...] = catalogue.PROFILES,
+        offered_targets: dict[str, str] | None = None,
     ) -> None:
         self.config = config
         self.directory = directory
         self.require_every_id = require_every_id
-        self.offered_profiles = offered_profiles
+        self.offered_targets = offered_targets or {profile: profile for profile in catalogue.PROFILES}
         self.started = time.time()
         self.results: dict[str, ScenarioResult] = {}
 
@@ -85,6 +88,7 @@ class ConformanceReport:
                 name=(scenario or {}).get("name", report.nodeid),
                 profile=str(properties.get("profile", "")),
                 requirements=str(properties.get("requirements", "")).split(),
+                target=str(properties.get("target", properties.get("profile", ""))),
             )
             self.results[report.nodeid] = result
         result.duration += report.duration
@@ -121,8 +125,8 @@ class ConformanceReport:
         return [requirement.id for requirement in requirements if requirement.status != "passed"]
 
     def requirement_results(self) -> list[RequirementResult]:
-        """Each catalogue ID with its status per profile; it has passed only where it passed in every
-        profile it applies to that the target offers."""
+        """Each catalogue ID with its status on each target and in each profile; it has passed only where
+        it passed on every target of every profile it applies to that the run offers."""
         by_id: dict[str, list[ScenarioResult]] = {}
         for result in self.results.values():
             for requirement_id in result.requirements:
@@ -130,33 +134,28 @@ class ConformanceReport:
         rows = []
         for requirement in catalogue.load().values():
             scenarios = by_id.get(requirement.id, [])
+            targets = {
+                name: _status_of([scenario for scenario in scenarios if scenario.target == name])
+                for name, profile in self.offered_targets.items()
+                if profile in requirement.profiles
+            }
             profiles = {
-                profile: self._status_in(profile, [scenario for scenario in scenarios if scenario.profile == profile])
+                profile: _worst([status for name, status in targets.items() if self.offered_targets[name] == profile])
                 for profile in requirement.profiles
             }
             judged = [status for status in profiles.values() if status != NOT_OFFERED]
-            status = min(judged, key=_SEVERITY.__getitem__) if judged else "skipped"
             rows.append(
                 RequirementResult(
                     requirement.id,
                     requirement.title,
                     requirement.area,
-                    status,
+                    _worst(judged) if judged else "skipped",
                     [scenario.nodeid for scenario in scenarios],
                     profiles,
+                    targets,
                 )
             )
         return rows
-
-    def _status_in(self, profile: str, scenarios: list[ScenarioResult]) -> str:
-        if profile not in self.offered_profiles:
-            return NOT_OFFERED
-        outcomes = {scenario.outcome for scenario in scenarios}
-        # A scenario not checkable here leaves part of the ID unproven, even when others passed.
-        for status in ("failed", "not checkable", "passed", "skipped"):
-            if status in outcomes:
-                return status
-        return "not run"
 
     def _attach_traces(self) -> None:
         output = Path(self.config.getoption("--output", default="test-results")).absolute()
@@ -174,6 +173,7 @@ class ConformanceReport:
         return environment.get_template("report.html").render(
             requirements=requirements,
             profiles=catalogue.PROFILES,
+            targets=list(self.offered_targets) if list(self.offered_targets) != list(catalogue.PROFILES) else [],
             counts=[(status, counts.get(status, 0)) for status in STATUS_ORDER],
             scenario_counts=[
                 (status, scenario_counts.get(status, 0)) for status in ("failed", "passed", "not checkable", "skipped")
@@ -199,6 +199,20 @@ class ConformanceReport:
                 red=True,
             )
         terminalreporter.write_line(f"Report: {(self.directory / 'index.html').absolute()}")
+
+
+def _status_of(scenarios: list[ScenarioResult]) -> str:
+    outcomes = {scenario.outcome for scenario in scenarios}
+    # A scenario not checkable here leaves part of the ID unproven, even when others passed.
+    for status in ("failed", "not checkable", "passed", "skipped"):
+        if status in outcomes:
+            return status
+    return "not run"
+
+
+def _worst(statuses: list[str]) -> str:
+    """The worst status; a profile without targets in the run is not offered."""
+    return min(statuses, key=_SEVERITY.__getitem__) if statuses else NOT_OFFERED
 
 
 def _with_profiles(requirement: RequirementResult) -> str:

@@ -15,13 +15,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from . import presentation
 from .auth import LOGIN_PATHS, SignInRequired, TermsPending
 from .clock import AdjustableClock, SystemClock
 from .context import AppContext
 from .database import Database
 from .forms import CsrfRejected, InvalidInput
 from .mail import Mailer
-from .middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from .middleware import BodySizeLimitMiddleware, PublicPathsMiddleware, SecurityHeadersMiddleware
 from .oidc import OidcClient
 from .passwords import PasswordHasher
 from .routes import activation, control, crm, help, login, password_reset, service, settings_and_maintenance, sso
@@ -36,11 +37,14 @@ log = logging.getLogger("reference_app")
 def create_app(settings: Settings) -> Starlette:
     database = Database(settings.database_path)
     database.create_schema(default_company=f"{settings.product_name} demo company")
+    shown = presentation.load(settings.presentation)
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(PACKAGE_DIR / "templates"),
+        loader=jinja2.FileSystemLoader(shown.templates),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
     )
+    environment.filters["t"] = shown.translate
+    environment.globals["path_to"] = shown.public_path
     context = AppContext(
         settings=settings,
         database=database,
@@ -69,6 +73,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(PublicPathsMiddleware, presentation=shown, base_url=settings.base_url),
             Middleware(SecurityHeadersMiddleware, https=settings.https),
             Middleware(BodySizeLimitMiddleware, max_bytes=MAX_REQUEST_BYTES),
         ],

@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from starlette.concurrency import run_in_threadpool
 
+from . import presentation
 from .settings import Settings
 
 
@@ -33,7 +34,7 @@ class Mailer:
         message = EmailMessage()
         message["From"] = self._settings.mail_from
         message["To"] = to
-        message["Subject"] = subject
+        message["Subject"] = presentation.load(self._settings.presentation).translate(subject)
         message["Date"] = format_datetime(datetime.now(UTC))
         message["Message-ID"] = make_msgid(domain="crm.invalid")
         message.set_content(self._environment.get_template(f"email/{template}.txt").render(values))

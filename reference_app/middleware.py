@@ -1,10 +1,14 @@
-"""ASGI middleware: response security headers and a cap on request bodies."""
+"""ASGI middleware: response security headers, a cap on request bodies, and public paths."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from starlette.datastructures import MutableHeaders
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .presentation import Presentation
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -84,3 +88,34 @@ class BodySizeLimitMiddleware:
 
 class RequestTooLarge(Exception):
     pass
+
+
+NOT_OFFERED_PATH = "/not-offered-here"
+
+
+class PublicPathsMiddleware:
+    """Requests arrive on the presentation's public paths and are handled on the internal ones; the
+    redirects the app makes leave on public paths again. An internal path asked for directly is not
+    found, as it would not be on a deployment that never had it."""
+
+    def __init__(self, app: ASGIApp, presentation: Presentation, base_url: str) -> None:
+        self.app = app
+        self.presentation = presentation
+        self.base_url = base_url
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.presentation.segments:
+            await self.app(scope, receive, send)
+            return
+        internal = self.presentation.internal_path(scope["path"]) or NOT_OFFERED_PATH
+        scope = {**scope, "path": internal, "raw_path": quote(internal).encode("ascii")}
+
+        async def send_on_public_paths(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                location = headers.get("location")
+                if location and (location.startswith("/") or location.startswith(self.base_url + "/")):
+                    headers["location"] = self.presentation.public_path(location)
+            await send(message)
+
+        await self.app(scope, receive, send_on_public_paths)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from . import presentation
+
 Profile = Literal["online", "onsite"]
 PROFILES: tuple[Profile, ...] = ("online", "onsite")
 
@@ -39,6 +41,8 @@ class Settings:
     database_path: Path = Path("var/crm.sqlite3")
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     product_name: str = "CRM"
+    # The language and paths of the pages and emails: "en" (the help page's own), or "nb" (Norwegian).
+    presentation: str = "en"
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
@@ -74,6 +78,7 @@ class Settings:
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
             raise ValueError(f"base_url must be an http(s) origin such as http://crm.test:8000, not {self.base_url!r}")
+        presentation.load(self.presentation)  # refuses an unknown one
         if self.test_mode and not self.control_secret:
             raise ValueError("test mode needs a control_secret to protect the control API")
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
@@ -86,8 +91,9 @@ class Settings:
         return next((p for p in self.identity_providers if p.kind == kind), None)
 
     def url(self, path: str) -> str:
-        """An absolute URL on this deployment, always built from the configured base URL."""
-        return self.base_url + path
+        """An absolute URL on this deployment, always built from the configured base URL (on the
+        presentation's public path)."""
+        return self.base_url + presentation.load(self.presentation).public_path(path)
 
     @classmethod
     def from_environ(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -100,6 +106,7 @@ class Settings:
             "CRM_SMTP_HOST": "smtp_host",
             "CRM_MAIL_FROM": "mail_from",
             "CRM_CONTROL_SECRET": "control_secret",
+            "CRM_PRESENTATION": "presentation",
         }
         for variable, name in text_settings.items():
             if env.get(variable):

@@ -127,6 +127,14 @@ class Cast:
         self.target.identity_providers[kind].control.misbehave(misbehaviour)
         self.misbehaving.add(kind)
 
+    def unused_misbehaviours(self) -> list[str]:
+        """What the providers were asked to do wrong and have not done yet."""
+        return [
+            pending
+            for kind in self.misbehaving
+            for pending in self.target.identity_providers[kind].control.pending_misbehaviours()
+        ]
+
     def clean_up(self) -> None:
         for kind in self.misbehaving:
             self.target.identity_providers[kind].control.clear_misbehaviours()

@@ -54,7 +54,9 @@ def crm_never_asked_for_password(cast: Cast, target: Target, name: str) -> None:
 
 @then(parsers.parse("{name:w} is told to contact the company's IT support"))
 def told_to_contact_it(cast: Cast, target: Target, name: str) -> None:
+    """The refusal counts only if the provider really misbehaved as asked: otherwise it has another cause."""
     expect(SingleSignOnFailedPage(cast.browser(name), target).message).to_be_visible()
+    assert not cast.unused_misbehaviours(), f"the provider never got to misbehave: {cast.unused_misbehaviours()}"
 
 
 # What the provider saw

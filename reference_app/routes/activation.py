@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import accounts, auth, links, new_passwords, passwords, tokens
+from .. import accounts, auth, links, new_passwords, passwords, presentation, tokens
 from ..context import AppContext, context_of
 from ..forms import read_form, read_json
 from ..web import redirect, render
@@ -120,7 +120,7 @@ async def password_strength(request: Request) -> Response:
     return JSONResponse(
         {
             "score": strength.score,
-            "label": strength.label,
+            "label": presentation.load(context.settings.presentation).translate(strength.label),
             "acceptable": verdict.accepted,
             "problems": list(verdict.problems),
         },

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import accounts, addresses, new_passwords, onboarding
+from .. import accounts, addresses, new_passwords, onboarding, presentation
 from ..context import AppContext, context_of
 from ..passwords import has_control_characters
 
@@ -143,7 +144,7 @@ async def create_user(request: Request, context: AppContext) -> Response:
     if state != "invited" and not password:
         raise BadControlRequest("active and disabled users need a password")
     with context.database.transaction() as db:
-        role = accounts.find_role(db, _text(document, "role", max_length=100) or "Standard user")
+        role = _role_named(context, db, _text(document, "role", max_length=100) or "Standard user")
         company_id = document.get("company_id") or accounts.default_company(db).id
         company = accounts.get_company(db, company_id) if isinstance(company_id, int) else None
     if role is None:
@@ -191,6 +192,12 @@ async def create_user(request: Request, context: AppContext) -> Response:
         },
         status_code=201,
     )
+
+
+def _role_named(context: AppContext, db: sqlite3.Connection, name: str) -> accounts.Role | None:
+    """A role by the name the Users screen shows in this presentation, or by its stored name."""
+    shown = presentation.load(context.settings.presentation)
+    return next((role for role in accounts.list_roles(db) if name in (role.name, shown.translate(role.name))), None)
 
 
 @control_endpoint

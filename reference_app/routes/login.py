@@ -79,6 +79,10 @@ async def sign_in(request: Request) -> Response:
     user_id = form.text("user_id", "User ID", max_length=USER_ID_MAX_LENGTH)
     password = form.password("password")
     return_to = safe_return_path(form.raw("next"))
+    # A one-page login sends everything at once: single sign-on users go on to their provider here.
+    sso_company = sso.single_sign_on_company_for(context, user_id) if context.settings.profile == "online" else None
+    if sso_company is not None:
+        return await sso.start(request, sso_company, purpose="login", login_hint=user_id, return_to=return_to)
 
     user = await verified_user(context, user_id, password)
     if user is None or not user.may_sign_in:

@@ -10,20 +10,25 @@
   var meter = document.getElementById("strength-meter");
   var status = document.getElementById("strength");
   var csrfToken = form.querySelector("input[name=csrf_token]").value;
+  // A page in another language or on other paths says where to ask and how to say it.
+  var ratingUrl = form.dataset.strengthUrl || "/password-strength";
+  var prefix = status.dataset.prefix || "Password strength: ";
+  var notRated = status.dataset.notRated || "not rated yet";
+  var unavailable = status.dataset.unavailable || "cannot be rated right now";
   var latestRequest = 0;
 
   function show(score, text) {
     meter.value = score;
-    status.textContent = "Password strength: " + text;
+    status.textContent = prefix + text;
   }
 
   function rate() {
     var requestNumber = ++latestRequest;
     if (password.value === "") {
-      show(0, "not rated yet");
+      show(0, notRated);
       return;
     }
-    fetch("/password-strength", {
+    fetch(ratingUrl, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken },
@@ -38,7 +43,7 @@
       })
       .catch(function () {
         if (requestNumber === latestRequest) {
-          show(0, "cannot be rated right now");
+          show(0, unavailable);
         }
       });
   }

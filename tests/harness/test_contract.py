@@ -211,5 +211,10 @@ def test_the_literal_check_sees_names_typed_into_a_step(tmp_path: Path) -> None:
     )
     found = sorted(finding.split(" ", 1)[1] for finding in _locating_literals(step, tmp_path))
     assert found == sorted(
-        ["get_by_role('button')", "get_by_role('Log in')", "to_contain_text('logged out')", "re.compile(['logged out'])"]
+        [
+            "get_by_role('button')",
+            "get_by_role('Log in')",
+            "to_contain_text('logged out')",
+            "re.compile(['logged out'])",
+        ]
     )

@@ -21,13 +21,14 @@ def scenario_report(
     requirements: str,
     *,
     profile: str = "online",
+    target: str | None = None,
     when: str = "call",
     longrepr: Any = None,
     duration: float = 0.5,
     steps: list[dict[str, Any]] | None = None,
 ) -> pytest.TestReport:
     """One phase of one scenario, as the plugin hands it on: IDs and profile as user properties."""
-    nodeid = f"steps/test_login.py::test_{name.replace(' ', '_')}[{profile}]"
+    nodeid = f"steps/test_login.py::test_{name.replace(' ', '_')}[{target or profile}]"
     report = pytest.TestReport(
         nodeid=nodeid,
         location=("steps/test_login.py", 10, f"test_{name}"),
@@ -35,7 +36,7 @@ def scenario_report(
         outcome=outcome,  # type: ignore[arg-type]
         longrepr=longrepr,
         when=when,  # type: ignore[arg-type]
-        user_properties=[("requirements", requirements), ("profile", profile)],
+        user_properties=[("requirements", requirements), ("profile", profile), ("target", target or profile)],
         duration=duration,
     )
     report.scenario = {  # type: ignore[attr-defined]
@@ -105,7 +106,7 @@ def test_status_in_each_profile(mixed_run: ConformanceReport) -> None:
 
 
 def test_a_profile_the_target_does_not_offer_does_not_count(pytestconfig: pytest.Config, tmp_path: Path) -> None:
-    online_only = ConformanceReport(pytestconfig, tmp_path / "report", offered_profiles=("online",))
+    online_only = ConformanceReport(pytestconfig, tmp_path / "report", offered_targets={"online": "online"})
     feed(
         online_only,
         scenario_report("generic refusal", "passed", "LOGIN-4", profile="online"),
@@ -292,3 +293,20 @@ def test_requiring_every_id_passes_when_each_has_a_passing_scenario(
     session = SimpleNamespace(exitstatus=pytest.ExitCode.OK)
     strict.pytest_sessionfinish(session)  # type: ignore[arg-type]
     assert session.exitstatus == pytest.ExitCode.OK
+
+
+def test_with_two_presentations_an_id_passes_only_where_it_passed_on_both(
+    pytestconfig: pytest.Config, tmp_path: Path
+) -> None:
+    targets = {"en-online": "online", "en-onsite": "onsite", "nb-online": "online", "nb-onsite": "onsite"}
+    both = ConformanceReport(pytestconfig, tmp_path / "report", offered_targets=targets)
+    for target, profile in targets.items():
+        feed(both, scenario_report("valid credentials", "passed", "LOGIN-1", profile=profile, target=target))
+    feed(both, scenario_report("email as user id", "passed", "LOGIN-2", profile="online", target="en-online"))
+    feed(both, scenario_report("email as user id", "failed", "LOGIN-2", profile="online", target="nb-online"))
+    rows = {requirement.id: requirement for requirement in both.requirement_results()}
+    assert rows["LOGIN-1"].status == "passed"
+    assert rows["LOGIN-1"].targets == dict.fromkeys(targets, "passed")
+    assert rows["LOGIN-2"].status == "failed"
+    assert rows["LOGIN-2"].profiles == {"online": "failed"}
+    assert rows["LOGIN-2"].targets == {"en-online": "passed", "nb-online": "failed"}
