@@ -50,6 +50,7 @@ Feature: Activate account
       | password                                        | reason                           |
       | one character shorter than the minimum          | it is too short                  |
       | "password1"                                     | it is too weak                   |
+      | "password1password1password1"                   | it is too weak                   |
       | Ann's email address                             | it is built on the email address |
 
   @online @onsite @ACT-5
@@ -88,8 +89,8 @@ Feature: Activate account
     Then Ann is told that the link has already been used
     And Ann is offered a way to contact support
 
-  @onsite @ACT-9
-  Scenario Outline: A tampered or unknown activation link is refused and changes nothing
+  @online @onsite @ACT-9
+  Scenario Outline: A tampered or unknown activation link is refused and changes nothing: <changed>
     Given Ann has been sent an activation email
     When Ann opens the "Activate now" link <changed>
     Then Ann is told that the link is not valid
@@ -98,7 +99,18 @@ Feature: Activate account
     Then Ann is asked to create a password for Ann's own user ID
 
     Examples:
-      | changed                        |
-      | with one character changed     |
-      | with the token cut short       |
-      | with a token nobody was sent   |
+      | changed                                      |
+      | with one character changed                   |
+      | with its first character changed             |
+      | with the token cut short                     |
+      | with characters added to the token           |
+      | with the token's letters in the other case   |
+      | with a token nobody was sent                 |
+
+  @online @onsite @ACT-3
+  Scenario: A confirmation that differs from the password is refused, and nothing changes
+    Given Ann has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    And Ann tries to create a password with a confirmation that differs
+    Then the password is refused because the passwords do not match
+    And Ann has still not activated the account

@@ -154,7 +154,7 @@ Feature: Log in with single sign-on
       | Google Workspace |
 
   @online @SSO-6
-  Scenario Outline: A forged or mismatched ID token from <provider> is refused: <misbehaviour>
+  Scenario Outline: A forged or mismatched ID token from <provider> is refused at sign-in: <misbehaviour>
     Given Ann is a single sign-on user of a company that signs in with <provider>
     And Ann has logged out of the CRM
     And <provider> will answer the next sign-in with <misbehaviour>
@@ -182,6 +182,7 @@ Feature: Log in with single sign-on
       | provider         | misbehaviour   |
       | Microsoft 365    | wrong_issuer   |
       | Microsoft 365    | not_yet_valid  |
+      | Microsoft 365    | extra_audience |
       | Google Workspace | expired        |
       | Google Workspace | wrong_audience |
 
@@ -192,6 +193,49 @@ Feature: Log in with single sign-on
       | Microsoft 365    | other_subject    |
       | Google Workspace | other_domain     |
       | Google Workspace | other_subject    |
+      | Google Workspace | email_unverified |
+
+  @online @SSO-6 @SSO-2
+  Scenario Outline: Activation through <provider> is refused when the ID token is forged or mismatched: <misbehaviour>
+    Given Acme is a company that signs in with <provider>
+    And Ann has a <provider> account at Acme and has been sent an activation email
+    And <provider> will answer the next sign-in with <misbehaviour>
+    When Ann follows the "Activate now" link in the email
+    And Ann enters the email address and continues
+    And Ann signs in at <provider>
+    Then Ann is told to contact the company's IT support
+    And Ann is not signed in
+    When Ann follows the "Activate now" link in the email
+    And Ann enters the email address and continues
+    Then the CRM main screen opens for Ann
+
+    @SEC-32
+    Examples: nonce
+      | provider         | misbehaviour  |
+      | Microsoft 365    | missing_nonce |
+      | Google Workspace | wrong_nonce   |
+
+    @SEC-33
+    Examples: signature
+      | provider         | misbehaviour  |
+      | Microsoft 365    | bad_signature |
+      | Google Workspace | alg_none      |
+
+    @SEC-34
+    Examples: claims
+      | provider         | misbehaviour   |
+      | Microsoft 365    | wrong_issuer   |
+      | Microsoft 365    | wrong_audience |
+      | Microsoft 365    | expired        |
+      | Google Workspace | wrong_issuer   |
+      | Google Workspace | extra_audience |
+      | Google Workspace | not_yet_valid  |
+
+    @SEC-35
+    Examples: identity
+      | provider         | misbehaviour     |
+      | Microsoft 365    | other_tenant     |
+      | Google Workspace | other_domain     |
       | Google Workspace | email_unverified |
 
   @online @SEC-36

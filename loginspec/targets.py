@@ -15,6 +15,7 @@ A target file (TOML), for `--target-file`:
     [identity_providers.microsoft]                  # optional, one table per provider
     base_url = "http://login.microsoftonline.test:8101"
     control_url = "http://10.1.2.3:8101"
+    follow_target_clock = true                      # optional: its clock moves with the target's
 
     [targets.online]                                # one table per profile the deployment offers
     base_url = "https://crm.example.test"
@@ -59,6 +60,9 @@ class IdentityProvider:
     kind: str
     base_url: str
     control: IdentityProviderControl
+    follows_target_clock: bool = False
+    """Move the provider's clock with the target's, for a target that checks its tokens' times against
+    its own (moved) clock; the bundled reference checks them against real time, so its providers do not."""
 
 
 @dataclass
@@ -76,6 +80,13 @@ class Target:
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the target's clock forward, and the clocks of the providers that follow it."""
+        self.provisioner.advance_clock(seconds)
+        for provider in self.identity_providers.values():
+            if provider.follows_target_clock:
+                provider.control.advance_clock(seconds)
 
     @property
     def login_url(self) -> str:
@@ -176,10 +187,14 @@ def _fill(
         where = f"identity_providers.{kind}"
         if not isinstance(table, dict):
             raise TargetFileError(f"{where} must be a table")
+        follows = table.get("follow_target_clock", False)
+        if not isinstance(follows, bool):
+            raise TargetFileError(f"{where}: 'follow_target_clock' must be true or false")
         providers[kind] = IdentityProvider(
             kind,
             _url(table, "base_url", where),
             IdentityProviderControl(_url(table, "control_url", where), transport=transport_for(host_map)),
+            follows,
         )
     targets.providers = list(providers.values())
     for profile, table in _table(document, "targets", "").items():

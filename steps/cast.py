@@ -77,6 +77,7 @@ class Cast:
         self.opened: list[tuple[str, str, int]] = []
         self.misbehaving: set[str] = set()
         self.last_answer: Answer | None = None
+        self.return_parameter = ""
         self.expect_client_error = False
 
     def person(self, handle: str) -> Member:

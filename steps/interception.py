@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urljoin
+from urllib.parse import parse_qsl, quote, quote_plus, urljoin
 
 import httpx
 from playwright.sync_api import Page, Request, Response, Route
@@ -43,22 +43,31 @@ def _is_submission(request: Request, target: Target) -> bool:
 
 
 @contextmanager
-def trapped_submission(page: Page, target: Target) -> Iterator[list[Submission]]:
-    """Inside the block, the first request other than a GET that the page sends to the target is kept
-    from the target and recorded (the browser gets 204 No Content, so the page stays as it was); the
-    block ends once it has been."""
+def trapped_submission(page: Page, target: Target, carrying: str | None = None) -> Iterator[list[Submission]]:
+    """Inside the block, the first request other than a GET that the page sends to the target (and whose
+    body carries `carrying`, if given) is kept from the target and recorded: the browser gets 204 No
+    Content, so the page stays as it was. The block ends once it has been."""
     caught: list[Submission] = []
+
+    def carries(request: Request) -> bool:
+        if carrying is None:
+            return True
+        body = (request.post_data_buffer or b"").decode("utf-8", "replace")
+        return carrying in body or quote_plus(carrying) in body or quote(carrying) in body
 
     def trap(route: Route) -> None:
         request = route.request
-        if caught or not _is_submission(request, target) or request.method == "GET":
+        if caught or not _is_submission(request, target) or request.method == "GET" or not carries(request):
             route.continue_()
             return
         caught.append(Submission(request.url, request.method, request.headers, request.post_data_buffer or b""))
         route.fulfill(status=204)
 
     def trapped(response: Response) -> bool:
-        return response.status == 204 and response.request.method != "GET" and _is_submission(response.request, target)
+        request = response.request
+        return (
+            response.status == 204 and request.method != "GET" and _is_submission(request, target) and carries(request)
+        )
 
     pattern = urljoin(target.base_url, "/**")
     page.route(pattern, trap)
@@ -67,6 +76,21 @@ def trapped_submission(page: Page, target: Target) -> Iterator[list[Submission]]
             yield caught
     finally:
         page.unroute(pattern, trap)
+
+
+def send_again(page: Page, submission: Submission) -> int:
+    """The same request, sent by `page` (with that browser's own cookies); the status of the answer."""
+    status: int = page.evaluate(
+        """async ([url, method, type, body]) => (await fetch(url, {method, credentials: "same-origin",
+               redirect: "manual", headers: type ? {"Content-Type": type} : {}, body})).status""",
+        [
+            submission.url,
+            submission.method,
+            submission.headers.get("content-type", ""),
+            submission.body.decode("latin-1"),
+        ],
+    )
+    return status
 
 
 def require_form_post(submission: Submission, contract: Contract) -> None:

@@ -30,8 +30,14 @@ def tamper(url: str, how: str) -> str:
     token = token_of(url)
     if how == "with one character changed":
         changed = token[:-1] + _flip(token[-1])
+    elif how == "with its first character changed":
+        changed = _flip(token[0]) + token[1:]
     elif how == "with the token cut short":
         changed = token[: len(token) // 2]
+    elif how == "with characters added to the token":
+        changed = token + "AAAA"
+    elif how == "with the token's letters in the other case":
+        changed = token.swapcase()
     elif how == "with a token nobody was sent":
         changed = secrets.token_urlsafe(len(token))[: len(token)]
     else:

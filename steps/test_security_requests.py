@@ -14,7 +14,7 @@ from loginspec.targets import Target
 
 from .cast import Answer, Cast
 from .inspection import INTERNALS
-from .interception import Submission, altered_submissions, require_form_post, trapped_submission
+from .interception import Submission, altered_submissions, require_form_post, send_again, trapped_submission
 from .journeys import expect_main_screen, log_in
 from .pages.crm import MainScreen
 from .pages.login import LoginPage
@@ -81,6 +81,32 @@ def refused_4xx(cast: Cast, contract: Contract) -> None:
     assert 400 <= cast.last_http_status < 500, cast.last_http_status
 
 
+@when(parsers.parse("the second browser sends the Log out request {name:w}'s first browser would have sent"))
+def log_out_replayed_elsewhere(cast: Cast, target: Target, name: str) -> None:
+    submission = _log_out_request(cast, target, name)
+    second = cast.browser(name, "second")
+    cast.person(name).addresses["signed in elsewhere"] = second.url
+    cast.last_http_status = send_again(second, submission)
+
+
+@then(parsers.parse("{name:w} is still signed in in the second browser"))
+def still_signed_in_second(cast: Cast, target: Target, name: str) -> None:
+    page = cast.browser(name, "second")
+    page.goto(cast.person(name).addresses["signed in elsewhere"])
+    MainScreen(page, target).expect_open_for(cast.person(name).person.name)
+
+
+@when(parsers.parse("a browser of {name:w}'s sends the sign-in another browser of {name2:w}'s was about to send"))
+def sign_in_replayed_elsewhere(cast: Cast, target: Target, name: str, name2: str) -> None:
+    password = cast.person(name).person.password
+    elsewhere = cast.browser(name, "elsewhere")
+    with trapped_submission(elsewhere, target, carrying=password) as caught:
+        LoginPage(elsewhere, target).open().sign_in(cast.user_id(name), password)
+    page = cast.browser(name)
+    LoginPage(page, target).open()
+    cast.last_http_status = send_again(page, caught[0])
+
+
 @when(parsers.parse("{name:w}'s browser opens the Log out address with GET"))
 def get_log_out(cast: Cast, target: Target, name: str) -> None:
     action = _log_out_request(cast, target, name).url
@@ -109,10 +135,17 @@ def _return_parameter(cast: Cast, target: Target, name: str) -> str:
 @when(parsers.parse('{name:w} is sent to the login screen with the return address "{address}"'))
 def sent_to_login_with_return(cast: Cast, target: Target, contract: Contract, name: str, address: str) -> None:
     contract.require("return_address")
-    parameter = _return_parameter(cast, target, name)
+    parameter = cast.return_parameter = _return_parameter(cast, target, name)
     page = cast.browser(name)
     page.goto(target.login_url + "?" + urlencode({parameter: address}))
     LoginPage(page, target).expect_shown()
+
+
+@when(parsers.parse('{name:w}, already signed in, is sent to the login screen with the return address "{address}"'))
+def signed_in_sent_to_login_with_return(cast: Cast, target: Target, name: str, address: str) -> None:
+    """The parameter the earlier step found; a signed-in person is sent on from the login screen."""
+    page = cast.browser(name)
+    page.goto(target.login_url + "?" + urlencode({cast.return_parameter: address}))
 
 
 @when(parsers.parse("{name:w} logs in on that screen"))

@@ -116,11 +116,11 @@ def keeps_busy(cast: Cast, target: Target, contract: Contract, name: str) -> Non
     step = idle - 1
     elapsed = 0
     while elapsed + step <= absolute:
-        target.provisioner.advance_clock(step)
+        target.advance_clock(step)
         elapsed += step
         page.reload()
         screen.expect_open_for(cast.person(name).person.name)
-    target.provisioner.advance_clock(absolute + 1 - elapsed)
+    target.advance_clock(absolute + 1 - elapsed)
 
 
 @when(parsers.parse("{admin:w} disables {name:w} in the Users screen"))

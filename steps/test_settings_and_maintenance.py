@@ -9,7 +9,8 @@ from loginspec.contract import Contract
 from loginspec.targets import Target
 
 from .cast import Cast
-from .journeys import enter_settings
+from .common.passwords import REASONS
+from .journeys import enter_settings, expect_main_screen, log_in
 from .pages.crm import MainScreen
 from .pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog, UsersPage
 
@@ -159,3 +160,55 @@ def opens_without_terms(cast: Cast, target: Target, name: str) -> None:
     page = cast.browser(name)
     SettingsScreen(page, target).expect_shown()
     expect(TermsDialog(page, target).dialog).to_have_count(0)
+
+
+def _administrators_choice(cast: Cast, contract: Contract, name: str, choice: str) -> tuple[str, str | None]:
+    """A password (and a confirmation, when it is to differ) as a scenario describes it."""
+    person = cast.person(name).person
+    minimum = int(contract.number("password_minimum"))
+    if choice == "one character too short":
+        return cast.people.scramble(minimum - 1), None
+    if choice == "built on Ann's name":
+        return f"{person.first_name}{person.last_name}{cast.people.scramble(4)}".lower(), None
+    if choice == "with a confirmation that differs":
+        return cast.new_password(name), cast.new_password(name)
+    assert choice.startswith('"') and choice.endswith('"'), f"say the password in quotes, not {choice}"
+    return choice.strip('"'), None
+
+
+@when(parsers.parse("{admin:w} tries to add {name:w} with a user name and the password {choice}"))
+def tries_to_add_with_password(
+    cast: Cast, target: Target, contract: Contract, admin: str, name: str, choice: str
+) -> None:
+    users = SettingsScreen(cast.browser(admin), target).open_users()
+    person = cast.person(name).person
+    password, _ = _administrators_choice(cast, contract, name, choice)
+    users.add_user(
+        person.name, email=None, username=person.username, role=contract.role("Standard user"), password=password
+    )
+
+
+@when(parsers.parse("{admin:w} tries to set the password {choice} for {name:w}"))
+def tries_to_set_password(cast: Cast, target: Target, contract: Contract, admin: str, choice: str, name: str) -> None:
+    users = SettingsScreen(cast.browser(admin), target).open_users()
+    password, confirmation = _administrators_choice(cast, contract, name, choice)
+    users.set_password(cast.person(name).person.name, password, confirmation)
+
+
+@then(parsers.parse("{admin:w} is told the password is refused because {reason}"))
+def admin_told_refused(cast: Cast, target: Target, contract: Contract, admin: str, reason: str) -> None:
+    minimum = int(contract.number("password_minimum"))
+    problem = UsersPage(cast.browser(admin), target).problem
+    expect(problem).to_contain_text(contract.wording(REASONS[reason]).regex(minimum=minimum))
+
+
+@then(parsers.parse("{admin:w}'s Users screen does not list {name:w}"))
+def not_listed(cast: Cast, target: Target, admin: str, name: str) -> None:
+    users = SettingsScreen(cast.browser(admin), target).open_users()
+    expect(users.row(cast.person(name).person.name)).to_have_count(0)
+
+
+@then(parsers.parse("{name:w} can still log in with the old password"))
+def old_password_still_works(cast: Cast, target: Target, name: str) -> None:
+    log_in(cast, target, name, browser="old password")
+    expect_main_screen(cast, target, name, browser="old password")

@@ -107,6 +107,10 @@ class IdentityProviderControl:
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
 
+    def advance_clock(self, seconds: float) -> float:
+        """Move the provider's clock forward (its tokens' times follow); returns its new time."""
+        return float(self._call("POST", "/clock", {"seconds": seconds})["now"])
+
     def set_code_lifetime(self, seconds: float) -> None:
         """How long new authorization codes stay valid (0 makes them expire at once)."""
         self._call("POST", "/settings", {"code_lifetime": seconds})

@@ -7,7 +7,6 @@ authentication: the providers only ever listen on loopback.
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,6 +89,7 @@ def control_routes() -> list[BaseRoute]:
         ),
         Route("/_control/requests", requests_log, methods=["GET", "DELETE"], name="control_requests"),
         Route("/_control/settings", settings, methods=["POST"], name="control_settings"),
+        Route("/_control/clock", clock, methods=["POST"], name="control_clock"),
     ]
 
 
@@ -164,7 +164,7 @@ async def expire_sessions(request: Request) -> Response:
         email = required_text(await read_json_object(request), "email")
     except ControlInputError as error:
         return error.response()
-    return JSONResponse({"expired": provider.sessions.expire_everywhere(email, time.time())})
+    return JSONResponse({"expired": provider.sessions.expire_everywhere(email, provider.now())})
 
 
 def _keys_body(provider: OpenIDProvider) -> dict[str, Any]:
@@ -222,3 +222,19 @@ async def settings(request: Request) -> Response:
         return error.response()
     provider.settings.code_lifetime = float(code_lifetime)
     return JSONResponse({"code_lifetime": provider.settings.code_lifetime})
+
+
+TEN_YEARS = 10 * 365 * 86400
+
+
+async def clock(request: Request) -> Response:
+    """Move the provider's clock forward, as a test moves the relying party's: its tokens keep up."""
+    provider = provider_of(request)
+    try:
+        seconds = (await read_json_object(request)).get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= TEN_YEARS:
+            raise ControlInputError("seconds must be a number from 0 to ten years")
+    except ControlInputError as error:
+        return error.response()
+    provider.clock_offset += float(seconds)
+    return JSONResponse({"now": provider.now()})

@@ -115,6 +115,9 @@ class Flavour(abc.ABC):
         tampered = tamper_common_claims(kind, claims)
         if kind is Misbehaviour.WRONG_AUDIENCE:
             tampered["aud"] = self.foreign_client_id()
+        elif kind is Misbehaviour.EXTRA_AUDIENCE:
+            tampered["aud"] = [claims["aud"], self.foreign_client_id()]
+            tampered.pop("azp", None)
         elif kind is Misbehaviour.WRONG_ISSUER:
             tampered["iss"] = self.foreign_issuer(context)
         elif kind is Misbehaviour.OTHER_SUBJECT:

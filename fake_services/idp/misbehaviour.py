@@ -25,6 +25,7 @@ class Misbehaviour(enum.StrEnum):
     MISSING_NONCE = "missing_nonce"
     WRONG_ISSUER = "wrong_issuer"
     WRONG_AUDIENCE = "wrong_audience"
+    EXTRA_AUDIENCE = "extra_audience"  # our client and another in aud, and no azp to say which is meant
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
     OTHER_SUBJECT = "other_subject"  # another account of the same organisation, carrying the user's email

@@ -80,6 +80,12 @@ class OpenIDProvider:
         self.request_log = RequestLog()
         self.keyring = KeyRing(flavour.make_kid)
         self.signer = TokenSigner(self.keyring)
+        self.clock_offset = 0.0
+
+    def now(self) -> float:
+        """The provider's time: the system's, moved forward by the control API when a test moves the
+        relying party's clock and wants the provider's tokens to keep up."""
+        return time.time() + self.clock_offset
 
     def reset(self) -> None:
         """Forget everything but the current signing key (generating one is the slow part)."""
@@ -91,11 +97,12 @@ class OpenIDProvider:
         self.misbehaviours.clear()
         self.request_log.clear()
         self.keyring.forget_retired()
+        self.clock_offset = 0.0
 
     # Authorization endpoint
 
     async def authorize(self, request: Request, authority: str) -> Response:
-        now = time.time()
+        now = self.now()
         try:
             params = single_valued(request.query_params.multi_items())
             client, target = read_reply_target(params, self.directory, self.flavour.response_modes)
@@ -126,7 +133,7 @@ class OpenIDProvider:
     # The sign-in pages
 
     async def sign_in(self, request: Request) -> Response:
-        now = time.time()
+        now = self.now()
         try:
             form = single_valued((await request.form()).multi_items())
         except OAuthError as error:
@@ -236,7 +243,7 @@ class OpenIDProvider:
                     {
                         "email": account.email,
                         "name": self._user_name(account.email),
-                        "active": account.is_active(time.time()),
+                        "active": account.is_active(self.now()),
                     }
                     for account in self._eligible_accounts(browser, flow.authority)
                 ]
@@ -302,7 +309,7 @@ class OpenIDProvider:
     # Token endpoint
 
     async def token(self, request: Request, authority: str) -> Response:
-        now = time.time()
+        now = self.now()
         try:
             form = await read_urlencoded_form(request)
             return self._exchange_code(form, request.headers.get("authorization"), authority, now)
@@ -384,7 +391,7 @@ class OpenIDProvider:
 
     async def userinfo(self, request: Request) -> Response:
         scheme, _, value = request.headers.get("authorization", "").partition(" ")
-        token = self.grants.access_token(value.strip(), time.time()) if scheme.lower() == "bearer" else None
+        token = self.grants.access_token(value.strip(), self.now()) if scheme.lower() == "bearer" else None
         if token is None:
             response = self.flavour.token_error(OAuthError(Problem.INVALID_ACCESS_TOKEN))
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'

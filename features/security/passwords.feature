@@ -21,11 +21,17 @@ Feature: Password rules and storage
       | "brrk tzvk mnpl qrst dwx kvlb prg stmn frbz kltr pvn gzbl trnk wlx"                |
 
   @online @SEC-1
-  Scenario: A password shorter than 8 characters is refused
+  Scenario Outline: A password shorter than 8 characters is refused, counted in characters of any script
     Given Ann has been sent an activation email
     When Ann follows the "Activate now" link in the email
-    And Ann tries to create the password "q7#Lm2x"
+    And Ann tries to create the password <password>
     Then the password is refused because it is too short
+
+    Examples:
+      | password    |
+      | "q7#Lm2x"   |
+      | "ђћџљњѕј"   |
+      | "春夏秋冬雪月花" |
 
   @online @onsite @SEC-2
   Scenario: The password is checked exactly as typed, with no truncation and no case folding

@@ -19,11 +19,28 @@ Feature: Requests and headers
     When Ann's browser opens the Log out address with GET
     Then Ann is still signed in
 
+  @online @onsite @SEC-26 @needs-refusal-status
+  Scenario: A Log out the CRM prepared for one browser is refused in another
+    Given Ann is logged in to the CRM
+    And Ann is logged in to the CRM in a second browser
+    When the second browser sends the Log out request Ann's first browser would have sent
+    Then the CRM refuses it with a 4xx status
+    And Ann is still signed in in the second browser
+
+  @online @onsite @SEC-26 @needs-refusal-status
+  Scenario: A sign-in the CRM prepared for one browser is refused in another (login CSRF)
+    Given Ann is an active user
+    When a browser of Ann's sends the sign-in another browser of Ann's was about to send
+    Then the CRM refuses it with a 4xx status
+    And Ann is not signed in
+
   @online @onsite @SEC-27 @needs-return-address
   Scenario Outline: After sign-in the CRM only returns to its own pages: <address>
     Given Ann is an active user
     When Ann is sent to the login screen with the return address "<address>"
     And Ann logs in on that screen
+    Then Ann ends up on the CRM's own site
+    When Ann, already signed in, is sent to the login screen with the return address "<address>"
     Then Ann ends up on the CRM's own site
 
     Examples:
@@ -31,6 +48,7 @@ Feature: Requests and headers
       | //evil.test/steal      |
       | /\evil.test/steal      |
       | https://evil.test/     |
+      | ///evil.test/steal     |
       | javascript:alert(1)    |
 
   @online @onsite @SEC-28

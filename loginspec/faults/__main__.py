@@ -45,7 +45,7 @@ def check(faults: list[Fault], start: bool) -> int:
     return 1 if problems else 0
 
 
-def run(faults: list[Fault], jobs: int, whole_suite: bool, directory: Path, timeout: float) -> int:
+def run(faults: list[Fault], jobs: int, whole_suite: bool, every_failure: bool, directory: Path, timeout: float) -> int:
     started = time.time()
     total = len(faults)
     done: list[FaultResult] = []
@@ -57,7 +57,9 @@ def run(faults: list[Fault], jobs: int, whole_suite: bool, directory: Path, time
         print(f"[{len(done):>3}/{total}] {result.outcome:<6} {result.name}{extra}  {result.duration:.0f} s", flush=True)
 
     print(f"Measuring {total} faults, {jobs} at a time, {'the whole suite' if whole_suite else 'tagged scenarios'}")
-    results = measure_all(faults, jobs=jobs, whole_suite=whole_suite, timeout=timeout, on_result=progress)
+    results = measure_all(
+        faults, jobs=jobs, whole_suite=whole_suite, every_failure=every_failure, timeout=timeout, on_result=progress
+    )
     scope = "the whole suite" if whole_suite else "the scenarios tagged with the fault's IDs"
     page = report.write(directory, results, scope=scope, jobs=jobs, started=started)
     overall = report.score(results)
@@ -87,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report", type=Path, default=DEFAULT_REPORT, help=f"where to write (default {DEFAULT_REPORT})"
     )
+    parser.add_argument(
+        "--every-failure",
+        action="store_true",
+        help="run all of a fault's scenarios and list every one that fails (default: the first settles it)",
+    )
     parser.add_argument("--start", action="store_true", help="check: also start the faulty CRM (slower)")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds one fault's run may take")
     arguments = parser.parse_args(argv)
@@ -104,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if arguments.command == "check":
         return check(faults, arguments.start)
-    return run(faults, arguments.jobs, arguments.whole_suite, arguments.report, arguments.timeout)
+    return run(
+        faults, arguments.jobs, arguments.whole_suite, arguments.every_failure, arguments.report, arguments.timeout
+    )
 
 
 if __name__ == "__main__":

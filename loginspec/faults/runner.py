@@ -93,9 +93,13 @@ def marker_expression(fault: Fault) -> str:
     return " or ".join(fault.ids)
 
 
-def pytest_command(fault: Fault, junit: Path, whole_suite: bool) -> list[str]:
+def pytest_command(fault: Fault, junit: Path, whole_suite: bool, every_failure: bool = False) -> list[str]:
+    """One worker per fault (faults run side by side instead); unless every failure is wanted, the first
+    failing scenario settles the verdict."""
     command = [sys.executable, "-m", "pytest", "steps", "-p", "no:cacheprovider", "-q", "-n", "0"]
     command += ["--junitxml", str(junit), "-o", "junit_family=xunit2"]
+    if not every_failure:
+        command += ["--maxfail", "1"]
     if not whole_suite:
         command += ["-m", marker_expression(fault)]
     return command
@@ -154,6 +158,7 @@ def measure(
     workdir: Path,
     *,
     whole_suite: bool = False,
+    every_failure: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     source: Path = PROJECT_DIR,
 ) -> FaultResult:
@@ -175,7 +180,7 @@ def measure(
     environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     try:
         completed = subprocess.run(
-            pytest_command(fault, junit, whole_suite),
+            pytest_command(fault, junit, whole_suite, every_failure),
             cwd=tree,
             env=environment,
             capture_output=True,
@@ -218,6 +223,7 @@ def measure_all(
     *,
     jobs: int,
     whole_suite: bool = False,
+    every_failure: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     on_result: Callable[[FaultResult], None] = lambda result: None,
 ) -> list[FaultResult]:
@@ -231,7 +237,14 @@ def measure_all(
             index, fault = indexed
             workdir = Path(scratch) / f"{index:03d}-{fault.name}"
             try:
-                result = measure(fault, workdir, whole_suite=whole_suite, timeout=timeout, source=pristine)
+                result = measure(
+                    fault,
+                    workdir,
+                    whole_suite=whole_suite,
+                    every_failure=every_failure,
+                    timeout=timeout,
+                    source=pristine,
+                )
             finally:
                 shutil.rmtree(workdir, ignore_errors=True)
             on_result(result)

@@ -18,6 +18,7 @@ SPANS = {
     "idle timeout": ("idle_timeout_minutes", 60),
     "absolute timeout": ("absolute_timeout_hours", 3600),
     "lockout": ("lockout_minutes", 60),
+    "email window": ("email_window_minutes", 60),
 }
 
 
@@ -28,19 +29,19 @@ def span(contract: Contract, name: str) -> int:
 
 @when(parsers.parse("the {name} passes but for a second"))
 def passes_but_for_a_second(target: Target, contract: Contract, name: str) -> None:
-    target.provisioner.advance_clock(span(contract, name) - 1)
+    target.advance_clock(span(contract, name) - 1)
 
 
 @when("another second passes")
 def another_second_passes(target: Target) -> None:
-    target.provisioner.advance_clock(1)
+    target.advance_clock(1)
 
 
 @when("two more seconds pass")
 def two_more_seconds_pass(target: Target) -> None:
-    target.provisioner.advance_clock(2)
+    target.advance_clock(2)
 
 
 @when(parsers.parse("the {name} passes"))
 def passes(target: Target, contract: Contract, name: str) -> None:
-    target.provisioner.advance_clock(span(contract, name))
+    target.advance_clock(span(contract, name))

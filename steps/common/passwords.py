@@ -17,6 +17,7 @@ REASONS = {
     "it is too short": "too_short",
     "it is too weak": "too_weak",
     "it is built on the email address": "built_on_email",
+    "it is built on the name": "built_on_name",
     "the passwords do not match": "mismatch",
 }
 
@@ -57,6 +58,16 @@ def tries_password(cast: Cast, target: Target, contract: Contract, name: str, ch
     page = CreatePasswordPage(cast.browser(name), target)
     page.expect_shown()
     page.create(password)
+
+
+@when(parsers.parse("{name:w} tries to create a password with a confirmation that differs"))
+def tries_mismatched_confirmation(cast: Cast, target: Target, name: str) -> None:
+    member = cast.person(name)
+    password = cast.new_password(name)
+    member.attempted_password = password
+    page = CreatePasswordPage(cast.browser(name), target)
+    page.expect_shown()
+    page.create(password, confirmation=cast.new_password(name))
 
 
 @then(parsers.parse("the password is refused because {reason}"))

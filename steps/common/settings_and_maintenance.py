@@ -19,6 +19,7 @@ def logs_in_to_settings(cast: Cast, target: Target, name: str) -> None:
 
 
 @given(parsers.parse("{name:w} is logged in to Settings and maintenance"))
+@when(parsers.parse("{name:w} logs in to Settings and maintenance again"))
 def is_logged_in_to_settings(cast: Cast, target: Target, name: str) -> None:
     log_in_to_settings(cast, target, name)
     enter_settings(cast, target, name)

@@ -20,7 +20,14 @@ from .html_forms import read_page
 TOKEN = "Zq3xN8vLk2PwR7tYb5mC1dHs"  # 24 characters, as the app's links carry them
 PATH_LINK = f"http://crm.test:8000/activate/{TOKEN}"
 QUERY_LINK = f"http://crm.test:8000/password/reset?lang=en&token={TOKEN}&next=%2Fcrm#top"
-WAYS = ("with one character changed", "with the token cut short", "with a token nobody was sent")
+WAYS = (
+    "with one character changed",
+    "with its first character changed",
+    "with the token cut short",
+    "with characters added to the token",
+    "with the token's letters in the other case",
+    "with a token nobody was sent",
+)
 
 
 def b64url(data: bytes) -> str:
@@ -71,6 +78,12 @@ def test_one_character_changed_means_exactly_the_last_one() -> None:
     assert [i for i, (a, b) in enumerate(zip(changed, TOKEN, strict=True)) if a != b] == [len(TOKEN) - 1]
     ending_in_a = PATH_LINK[:-1] + "A"
     assert token_of(tamper(ending_in_a, "with one character changed"))[-1] == "B"
+
+
+def test_the_other_ways_change_the_start_the_end_or_the_case() -> None:
+    assert token_of(tamper(PATH_LINK, "with its first character changed"))[1:] == TOKEN[1:]
+    assert token_of(tamper(PATH_LINK, "with characters added to the token")).startswith(TOKEN)
+    assert token_of(tamper(PATH_LINK, "with the token's letters in the other case")).lower() == TOKEN.lower()
 
 
 def test_cut_short_is_the_first_half() -> None:

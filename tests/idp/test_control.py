@@ -21,6 +21,8 @@ BAD_CONTROL_INPUT = [
     ("/_control/misbehaviours", b'{"kind": 3}'),
     ("/_control/settings", b'{"code_lifetime": -1}'),
     ("/_control/settings", b'{"code_lifetime": true}'),
+    ("/_control/clock", b'{"seconds": -5}'),
+    ("/_control/clock", b'{"seconds": "1"}'),
 ]
 
 

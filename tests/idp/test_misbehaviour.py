@@ -98,6 +98,12 @@ def test_wrong_audience(party: Party, visitor: Browser) -> None:
         assert claims["azp"] == claims["aud"]
 
 
+def test_extra_audience(party: Party, visitor: Browser) -> None:
+    claims = verified_claims(party, misbehaving_token(party, visitor, Misbehaviour.EXTRA_AUDIENCE))
+    assert claims["aud"][0] == party.client_id and len(claims["aud"]) == 2
+    assert "azp" not in claims
+
+
 def test_expired(party: Party, visitor: Browser) -> None:
     claims = verified_claims(party, misbehaving_token(party, visitor, Misbehaviour.EXPIRED))
     now = time.time()
@@ -237,3 +243,12 @@ def test_authorization_misbehaviours_wait_for_the_authorization_endpoint(party: 
     assert control.pending_misbehaviours() == ["wrong_nonce"]
     control.clear_misbehaviours()
     assert control.pending_misbehaviours() == []
+
+
+def test_a_moved_clock_moves_the_times_in_its_tokens(party: Party, visitor: Browser) -> None:
+    """For a relying party whose own clock a test moves: the provider's tokens keep up with it."""
+    moved = party.provider.control.advance_clock(3 * 3600)
+    assert moved >= time.time() + 3 * 3600 - 5
+    _, claims, _ = unverified_parts(tokens_for(visitor, party)["id_token"])
+    assert claims["iat"] >= time.time() + 3 * 3600 - 60
+    assert claims["exp"] > claims["iat"]
