@@ -36,6 +36,20 @@ Feature: Activate account
     When Ann types the password "krvnt plmbx zwqtr hjkls 48"
     Then the strength indicator says the password is strong
 
+  @online @onsite @ACT-4 @ACT-5 @SEC-4
+  Scenario Outline: What the indicator rates weak, the CRM refuses: <password>
+    Given Ann has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    And Ann types the password "<password>"
+    Then the strength indicator says the password is weak
+    When Ann tries to create the password "<password>"
+    Then the password is refused because it is too weak
+
+    Examples:
+      | password                  |
+      | qwerty123456              |
+      | passwordpasswordpassword1 |
+
   @online @onsite @ACT-5 @SEC-3
   Scenario Outline: A password that is too weak is refused with the reason, and nothing changes
     Given Ann has been sent an activation email

@@ -38,6 +38,16 @@ Feature: Log in to Settings and maintenance
     When Ben opens the address of Ada's Add user form
     Then Ben is shown the Settings and maintenance login instead of the Users screen
 
+  @online @onsite @SEC-11
+  Scenario: An administrator sees and manages only the users of the own company
+    Given Ada is an administrator
+    And Carl is an administrator of another company, where Bob is a user
+    And Carl has opened Bob's Edit user form
+    And Ada is logged in to Settings and maintenance
+    When Ada opens the address of Carl's Edit user form
+    Then Ada is not shown Bob's details
+    And Ada's Users screen does not list Bob
+
   @online @onsite @SAM-6
   Scenario: The Users screen lists each user with user ID and user level
     Given Ada is an administrator

@@ -136,6 +136,10 @@ Feature: Log in with single sign-on
     And the held answer is delivered as it is
     Then Ann is told to contact the company's IT support
     And Ann is not signed in
+    When the held answer is delivered again, with the cookies Ann's browser held before it
+    Then Ann is told to contact the company's IT support
+    And Ann is not signed in
+    And the CRM asked <provider> to redeem the held answer's code only once
 
     Examples:
       | provider         |

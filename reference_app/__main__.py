@@ -2,7 +2,8 @@
 
 It creates demo accounts (unless told not to) and prints them with its URL, so a
 person can try every screen by hand. `--test-mode` also opens the control API
-(provisioning, the clock), protected by a secret it prints.
+(provisioning, the clock), protected by the secret in CRM_CONTROL_SECRET, or else
+by a random one it prints.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import uvicorn
 
 from .app import create_app
 from .demo import DEMO_PASSWORD, seed_demo_accounts
+from .presentation import PRESENTATIONS
 from .settings import PROFILES, Settings, parse_host_map
 
 
@@ -31,6 +33,11 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--host-map", help="outbound name mapping, e.g. '*.test=127.0.0.1' (default: CRM_HOST_MAP)")
     parser.add_argument("--no-demo-accounts", action="store_true", help="do not create the demo accounts")
     parser.add_argument("--test-mode", action="store_true", help="open the control API and the movable clock")
+    parser.add_argument(
+        "--presentation",
+        choices=PRESENTATIONS,
+        help="language and paths of the pages: en (the default) or nb (Norwegian) (default: CRM_PRESENTATION)",
+    )
     return parser.parse_args()
 
 
@@ -49,11 +56,16 @@ def main() -> None:
         profile=arguments.profile,
         database_path=arguments.database or Path(f"var/crm-{arguments.profile}.sqlite3"),
         **{name: value for name, value in given.items() if value is not None},
-        **({"test_mode": True, "control_secret": secrets.token_urlsafe(16)} if arguments.test_mode else {}),
+        **({"presentation": arguments.presentation} if arguments.presentation else {}),
+        **(
+            {"test_mode": True, "control_secret": os.environ.get("CRM_CONTROL_SECRET") or secrets.token_urlsafe(16)}
+            if arguments.test_mode
+            else {}
+        ),
     )
     app = create_app(settings)
-    print(f"Reference CRM ({settings.profile}) at {settings.base_url}/login")
-    print(f"  Settings and maintenance: {settings.base_url}/settings/login")
+    print(f"Reference CRM ({settings.profile}, {settings.presentation}) at {settings.url('/login')}")
+    print(f"  Settings and maintenance: {settings.url('/settings/login')}")
     print(f"  Email goes to SMTP {settings.smtp_host}:{settings.smtp_port}")
     if not arguments.no_demo_accounts:
         for account in seed_demo_accounts(app.state.context):

@@ -91,7 +91,8 @@ class Cast:
         member = self.person(handle)
         assert member.account is None, f"{handle} was already provisioned"
         options.setdefault("role", self.target.contract.role("Standard user"))
-        member.account = self.target.provisioner.create_user(member.person, company=self.company, **options)  # type: ignore[arg-type]
+        options.setdefault("company", self.company)
+        member.account = self.target.provisioner.create_user(member.person, **options)  # type: ignore[arg-type]
         return member
 
     def new_password(self, handle: str) -> str:

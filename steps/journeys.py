@@ -75,6 +75,7 @@ def enter_settings(cast: Cast, target: Target, name: str, browser: str = "first"
     if terms.dialog.is_visible():
         terms.accept()
     screen.expect_shown()
+    cast.person(name).addresses.setdefault("Settings and maintenance", page.url)
 
 
 def users_screen_after_logging_in(cast: Cast, target: Target, admin: str) -> UsersPage:

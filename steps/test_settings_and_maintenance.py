@@ -10,7 +10,7 @@ from loginspec.targets import Target
 
 from .cast import Cast
 from .common.passwords import REASONS
-from .journeys import enter_settings, expect_main_screen, log_in
+from .journeys import enter_settings, expect_main_screen, log_in, users_screen_after_logging_in
 from .pages.crm import MainScreen
 from .pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog, UsersPage
 
@@ -45,7 +45,11 @@ def refused_at_settings_login(cast: Cast, target: Target, name: str) -> None:
     expect(SettingsScreen(cast.browser(name), target).navigation).to_have_count(0)
 
 
-@when(parsers.re(r"(?P<name>\w+) opens the address of (?P<owner>\w+)'s (?P<screen>Users screen|Add user form)"))
+@when(
+    parsers.re(
+        r"(?P<name>\w+) opens the address of (?P<owner>\w+)'s (?P<screen>Users screen|Add user form|Edit user form)"
+    )
+)
 def opens_settings_address(cast: Cast, name: str, owner: str, screen: str) -> None:
     cast.browser(name).goto(cast.person(owner).addresses[screen])
 
@@ -204,7 +208,10 @@ def admin_told_refused(cast: Cast, target: Target, contract: Contract, admin: st
 
 @then(parsers.parse("{admin:w}'s Users screen does not list {name:w}"))
 def not_listed(cast: Cast, target: Target, admin: str, name: str) -> None:
-    users = SettingsScreen(cast.browser(admin), target).open_users()
+    """From the first screen the administrator saw inside Settings and maintenance."""
+    page = cast.browser(admin)
+    page.goto(cast.person(admin).addresses["Settings and maintenance"])
+    users = SettingsScreen(page, target).open_users()
     expect(users.row(cast.person(name).person.name)).to_have_count(0)
 
 
@@ -212,3 +219,26 @@ def not_listed(cast: Cast, target: Target, admin: str, name: str) -> None:
 def old_password_still_works(cast: Cast, target: Target, name: str) -> None:
     log_in(cast, target, name, browser="old password")
     expect_main_screen(cast, target, name, browser="old password")
+
+
+@given(parsers.parse("{admin:w} is an administrator of another company, where {name:w} is a user"))
+def administrator_elsewhere(cast: Cast, target: Target, contract: Contract, admin: str, name: str) -> None:
+    elsewhere = target.provisioner.create_company(cast.people.company_name(), email_domain=cast.people.email_domain())
+    cast.provision(admin, state="active", role=contract.role("User level 0"), company=elsewhere)
+    cast.provision(name, state="active", company=elsewhere)
+
+
+@given(parsers.parse("{admin:w} has opened {name:w}'s Edit user form"))
+def has_opened_edit_user(cast: Cast, target: Target, admin: str, name: str) -> None:
+    users = users_screen_after_logging_in(cast, target, admin)
+    users.task(cast.person(name).person.name, "edit_user")
+    expect(cast.browser(admin).get_by_text(cast.person(name).person.name).first).to_be_visible()
+    cast.person(admin).addresses["Edit user form"] = cast.browser(admin).url
+
+
+@then(parsers.parse("{admin:w} is not shown {name:w}'s details"))
+def not_shown_details(cast: Cast, target: Target, admin: str, name: str) -> None:
+    page = cast.browser(admin)
+    page.wait_for_load_state()
+    expect(page.get_by_text(cast.person(name).person.name)).to_have_count(0)
+    expect(page.get_by_text(cast.user_id(name))).to_have_count(0)

@@ -124,7 +124,12 @@ def holds_answer(cast: Cast, provider: str) -> None:
     cast.misbehave(PROVIDERS[provider], "hold_answer")
 
 
-@when(parsers.parse("the held answer is delivered {tampering}"))
+@when(
+    parsers.re(
+        r"the held answer is delivered (?P<tampering>as it is|is missing|belongs to another browser"
+        r"|with its code garbled)"
+    )
+)
 def delivers_held_answer(cast: Cast, target: Target, tampering: str) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
     if member.held_answer is None:
@@ -132,6 +137,7 @@ def delivers_held_answer(cast: Cast, target: Target, tampering: str) -> None:
         page = ProviderSignInPage(cast.browser(member.handle), target, cast.company.sso_provider)
         member.held_answer = page.held_answer.get_attribute("href")
         assert member.held_answer and is_answer_to_crm(target, member.held_answer), member.held_answer
+        member.saved_cookies = cast.browser(member.handle).context.cookies(target.base_url)
     deliveries = {
         "as it is": ("first", member.held_answer),
         "is missing": ("first", _without_state(member.held_answer)),
@@ -143,6 +149,31 @@ def delivers_held_answer(cast: Cast, target: Target, tampering: str) -> None:
     assert response is not None
     cast.last_answer = Answer(response.status, response.text())
     cast.expect_client_error = tampering != "as it is"
+
+
+@when(parsers.parse("the held answer is delivered again, with the cookies {name:w}'s browser held before it"))
+def delivers_held_answer_with_old_cookies(cast: Cast, target: Target, name: str) -> None:
+    """Someone who copied the browser's cookies while the answer was on its way replays both."""
+    member = cast.person(name)
+    assert member.held_answer
+    page = cast.browser(name)
+    page.context.add_cookies(
+        [{"name": c["name"], "value": c["value"], "url": target.base_url} for c in member.saved_cookies]
+    )
+    response = page.goto(member.held_answer)
+    assert response is not None
+    member.answer_browser = "first"
+    cast.last_answer = Answer(response.status, response.text())
+
+
+@then(parsers.parse("the CRM asked {provider} to redeem the held answer's code only once"))
+def code_redeemed_once(cast: Cast, target: Target, provider: str) -> None:
+    member = next(member for member in cast.members.values() if member.held_answer)
+    code = dict(parse_qsl(urlsplit(member.held_answer or "").query))["code"]
+    redeemed = [
+        entry for entry in provider_of(target, provider).control.requests("token") if entry["form"].get("code") == code
+    ]
+    assert len(redeemed) == 1, f"the CRM asked for the same code's tokens {len(redeemed)} times"
 
 
 @then("the browser that got the answer is told to contact the company's IT support")
