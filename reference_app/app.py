@@ -75,7 +75,7 @@ def create_app(settings: Settings) -> Starlette:
         middleware=[
             Middleware(PublicPathsMiddleware, presentation=shown, base_url=settings.base_url),
             Middleware(SecurityHeadersMiddleware, https=settings.https),
-            Middleware(BodySizeLimitMiddleware, max_bytes=MAX_REQUEST_BYTES),
+            Middleware(BodySizeLimitMiddleware, max_bytes=MAX_REQUEST_BYTES, translate=shown.translate),
         ],
         exception_handlers={
             SignInRequired: sign_in_required,
@@ -139,8 +139,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    translate = presentation.load(request.app.state.context.settings.presentation).translate
+    title = translate("Something went wrong")
+    message = translate("The CRM could not complete your request. Try again, or contact support if it keeps happening.")
     return HTMLResponse(
-        "<!doctype html><title>Something went wrong</title><h1>Something went wrong</h1>"
-        "<p>The CRM could not complete your request. Try again, or contact support if it keeps happening.</p>",
+        f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{message}</p>",
         status_code=500,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from starlette.datastructures import MutableHeaders
@@ -51,9 +52,10 @@ class SecurityHeadersMiddleware:
 class BodySizeLimitMiddleware:
     """Refuse bodies over `max_bytes` with 413 before anything reads them into memory."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, translate: Callable[[str], str] = lambda text: text) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.translate = translate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,7 +83,8 @@ class BodySizeLimitMiddleware:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = PlainTextResponse(
-            f"The request is too large: at most {self.max_bytes // 1024} KiB can be sent.", status_code=413
+            self.translate(f"The request is too large: at most {self.max_bytes // 1024} KiB can be sent."),
+            status_code=413,
         )
         await response(scope, receive, send)
 
@@ -91,6 +94,8 @@ class RequestTooLarge(Exception):
 
 
 NOT_OFFERED_PATH = "/not-offered-here"
+# Not pages: the health check, static files and the test-mode control API keep their paths everywhere.
+UNMAPPED_PREFIXES = ("/healthz", "/static/", "/_control/")
 
 
 class PublicPathsMiddleware:
@@ -104,7 +109,7 @@ class PublicPathsMiddleware:
         self.base_url = base_url
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.presentation.segments:
+        if scope["type"] != "http" or not self.presentation.segments or scope["path"].startswith(UNMAPPED_PREFIXES):
             await self.app(scope, receive, send)
             return
         internal = self.presentation.internal_path(scope["path"]) or NOT_OFFERED_PATH

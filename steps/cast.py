@@ -61,6 +61,8 @@ class Member:
     answer_browser: str = "first"
     mail_since: int | None = None
     emails: list[Message] = field(default_factory=list)
+    session_cookies: dict[str, list[dict]] = field(default_factory=dict)
+    """Per browser, the cookies its signed-in pages cannot do without (worked out once)."""
 
 
 class Cast:

@@ -25,8 +25,13 @@ scenarios("security/sessions.feature")
 
 
 def _session_cookies_of(cast: Cast, target: Target, name: str, which: str = "first") -> list[dict]:
-    page = cast.browser(name, which)
-    return session_cookies(cast, target, page.url, page.context.cookies(target.base_url), cast.person(name).person.name)
+    """Worked out once per browser and scenario: each answer costs a browser per cookie."""
+    known = cast.person(name).session_cookies
+    if which not in known:
+        page = cast.browser(name, which)
+        cookies = page.context.cookies(target.base_url)
+        known[which] = session_cookies(cast, target, page.url, cookies, cast.person(name).person.name)
+    return known[which]
 
 
 @then("every cookie the CRM set is HttpOnly, SameSite Lax or Strict, with Path / and no Domain")
