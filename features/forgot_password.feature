@@ -120,6 +120,19 @@ Feature: Forgot your password?
     When Ann logs in with the user ID and password
     Then the CRM main screen opens for Ann
 
+  @online @SEC-16 @SEC-9 @PWD-2
+  Scenario: Asking for a reset leaves a lockout in place; the reset itself lifts it
+    Given Ann is an active user
+    When as many wrong passwords as the lockout allows are tried for Ann, each claiming another X-Forwarded-For
+    And Ann asks to reset the password from the login screen
+    Then an email with a "Reset password" link arrives for Ann
+    When Ann logs in with the user ID and password
+    Then Ann is refused with the generic login message
+    When Ann follows the "Reset password" link in the email
+    And Ann chooses a new password and confirms it
+    And Ann logs in with the user ID and password
+    Then the CRM main screen opens for Ann
+
   @onsite @PWD-5
   Scenario: Onsite, the user asks the administrator, who sets a new password in the Users screen
     Given Ann is an active user

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from playwright.sync_api import Playwright
 from pytest_bdd.reporting import test_report_context_registry
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from . import catalogue, contract
 from .browsers import BrowserNotFound, find_chromium, launch_arguments
@@ -177,6 +178,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
         if requirements:
             item.user_properties.append(("requirements", " ".join(requirements)))
+        named = _scenario_names(item)
+        if named:
+            item.user_properties += [("feature", named[0]), ("scenario", named[1])]
         profile = _profile_of(item, targets)
         if profile:
             item.user_properties.append(("profile", profile))
@@ -204,6 +208,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if context is not None:
         report.scenario = context.scenario  # type: ignore[attr-defined]
     return report
+
+
+def _scenario_names(item: pytest.Item) -> tuple[str, str] | None:
+    """The feature's and the scenario's names, known before the scenario runs (or is skipped unrun)."""
+    templated = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    if templated is None:
+        return None
+    callspec = getattr(item, "callspec", None)
+    example = callspec.params.get("_pytest_bdd_example") if callspec else None
+    scenario = templated.render(example) if example else templated
+    return templated.feature.name, scenario.name
 
 
 def _target_name_of(item: pytest.Item) -> str | None:

@@ -84,8 +84,8 @@ class ConformanceReport:
         if result is None:
             result = ScenarioResult(
                 nodeid=report.nodeid,
-                feature=(scenario or {}).get("feature", {}).get("name", ""),
-                name=(scenario or {}).get("name", report.nodeid),
+                feature=(scenario or {}).get("feature", {}).get("name", str(properties.get("feature", ""))),
+                name=(scenario or {}).get("name", str(properties.get("scenario", report.nodeid))),
                 profile=str(properties.get("profile", "")),
                 requirements=str(properties.get("requirements", "")).split(),
                 target=str(properties.get("target", properties.get("profile", ""))),
@@ -220,7 +220,7 @@ def _with_profiles(requirement: RequirementResult) -> str:
     short = [profile for profile, status in requirement.profiles.items() if status == requirement.status]
     if len(short) == len(requirement.profiles):
         return requirement.id
-    return f"{requirement.id}({','.join(short)})"
+    return f"{requirement.id}({','.join(short) or 'not offered'})"
 
 
 def artifacts_folder_name(nodeid: str) -> str:

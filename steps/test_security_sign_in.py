@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from playwright.sync_api import Page, Response
 from pytest_bdd import parsers, scenarios, then, when
 
-from loginspec.contract import Contract
 from loginspec.targets import Target
 
 from .cast import Cast
-from .interception import altered_submissions, with_header
 from .pages.login import LoginPage
 
 scenarios("security/sign_in.feature")
@@ -94,18 +92,3 @@ def timings_alike(cast: Cast) -> None:
     unknown = [timing["ms"] for timing in cast.timings if not timing["known"]]
     # A missing dummy hash shows as unknown IDs answering many times faster; noise stays well inside this.
     assert statistics.median(unknown) > 0.5 * statistics.median(known), (known, unknown)
-
-
-@when(
-    parsers.parse(
-        "as many wrong passwords as the lockout allows are tried for {name:w}, each claiming another X-Forwarded-For"
-    )
-)
-def guesses_with_spoofed_addresses(cast: Cast, target: Target, contract: Contract, name: str) -> None:
-    page = cast.browser(name, "guessing")
-    for number in range(int(contract.number("lockout_attempts"))):
-        with altered_submissions(page, target, with_header("x-forwarded-for", f"203.0.113.{number + 1}")):
-            login = LoginPage(page, target).open()
-            login.sign_in(cast.user_id(name), cast.people.passphrase())
-            login.expect_shown()
-            login.refusal.wait_for()

@@ -9,6 +9,7 @@ from loginspec.contract import Contract
 from loginspec.targets import Target
 
 from ..cast import Cast
+from ..interception import altered_submissions, with_header
 from ..journeys import expect_main_screen, log_in
 from ..pages.crm import MainScreen
 from ..pages.login import LoginPage
@@ -97,3 +98,32 @@ def shows_login_not_crm(cast: Cast, target: Target, name: str) -> None:
 @when(parsers.parse("{name:w} opens the CRM again"))
 def opens_crm_again(cast: Cast, target: Target, name: str) -> None:
     cast.browser(name).goto(target.url("/"))
+
+
+@when(
+    parsers.parse(
+        "as many wrong passwords as the lockout allows are tried for {name:w}, each claiming another X-Forwarded-For"
+    )
+)
+def guesses_with_spoofed_addresses(cast: Cast, target: Target, contract: Contract, name: str) -> None:
+    """Each guess claims another client address; where the CRM takes the user ID in any case, every other
+    guess also writes it in the other case: neither may escape the count."""
+    spellings = [cast.user_id(name)]
+    if _accepts_user_id_in_other_case(cast, target, name):
+        spellings.append(cast.user_id(name).swapcase())
+    page = cast.browser(name, "guessing")
+    for number in range(int(contract.number("lockout_attempts"))):
+        with altered_submissions(page, target, with_header("x-forwarded-for", f"203.0.113.{number + 1}")):
+            login = LoginPage(page, target).open()
+            login.sign_in(spellings[number % len(spellings)], cast.people.passphrase())
+            login.expect_shown()
+            login.refusal.wait_for()
+
+
+def _accepts_user_id_in_other_case(cast: Cast, target: Target, name: str) -> bool:
+    """Signs in once, in a browser of its own, with the user ID's letters in the other case."""
+    page = cast.browser(name, "case probe")
+    LoginPage(page, target).open().sign_in(cast.user_id(name).swapcase(), cast.person(name).person.password)
+    signed_in, refused = MainScreen(page, target).signed_in_user, LoginPage(page, target).refusal
+    expect(signed_in.or_(refused).first).to_be_visible()
+    return signed_in.count() > 0
