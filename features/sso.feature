@@ -64,6 +64,21 @@ Feature: Log in with single sign-on
       | Microsoft 365    |
       | Google Workspace |
 
+  @online @SSO-5 @SEC-23
+  Scenario Outline: A disabled user signing in with <provider> is sent to IT support and not signed in
+    Given Ann is a single sign-on user of a company that signs in with <provider>
+    And Ann has logged out of the CRM
+    And Ada is an administrator
+    And Ada has disabled Ann in the Users screen
+    When Ann logs in to the CRM with the email address
+    Then Ann is told to contact the company's IT support
+    And Ann is not signed in
+
+    Examples:
+      | provider         |
+      | Microsoft 365    |
+      | Google Workspace |
+
   @online @SSO-5
   Scenario Outline: When the user cancels at <provider>, the user is sent to IT support and not signed in
     Given Ann is a single sign-on user of a company that signs in with <provider>

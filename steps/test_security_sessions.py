@@ -15,7 +15,7 @@ from loginspec.targets import Target
 from .cast import Cast
 from .common.clock import span
 from .inspection import opens_in_a_new_browser, randomness_bits, reveals, session_cookies
-from .journeys import expect_main_screen, log_in_the_usual_way, users_screen_after_logging_in
+from .journeys import expect_main_screen, log_in_the_usual_way
 from .pages.crm import MainScreen
 from .pages.login import LoginPage
 from .pages.service import ServiceDashboard, ServiceLanding
@@ -126,13 +126,6 @@ def keeps_busy(cast: Cast, target: Target, contract: Contract, name: str) -> Non
         page.reload()
         screen.expect_open_for(cast.person(name).person.name)
     target.advance_clock(absolute + 1 - elapsed)
-
-
-@when(parsers.parse("{admin:w} disables {name:w} in the Users screen"))
-def admin_disables(cast: Cast, target: Target, contract: Contract, admin: str, name: str) -> None:
-    users = users_screen_after_logging_in(cast, target, admin)
-    users.task(cast.person(name).person.name, "disable_user")
-    expect(users.row(cast.person(name).person.name)).to_contain_text(contract.wording("user_disabled").regex())
 
 
 @when(parsers.parse("{admin:w} changes {name:w}'s role to {role}"))

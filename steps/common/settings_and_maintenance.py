@@ -9,7 +9,7 @@ from loginspec.contract import Contract
 from loginspec.targets import Target
 
 from ..cast import Cast
-from ..journeys import enter_settings, log_in_to_settings
+from ..journeys import enter_settings, log_in_to_settings, users_screen_after_logging_in
 from ..pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog, UsersPage
 
 
@@ -62,3 +62,11 @@ def has_opened_users(cast: Cast, target: Target, name: str) -> None:
 @when(parsers.parse("{name:w} selects Accept and OK"))
 def accepts_terms(cast: Cast, target: Target, name: str) -> None:
     TermsDialog(cast.browser(name), target).accept()
+
+
+@given(parsers.parse("{admin:w} has disabled {name:w} in the Users screen"))
+@when(parsers.parse("{admin:w} disables {name:w} in the Users screen"))
+def admin_disables(cast: Cast, target: Target, contract: Contract, admin: str, name: str) -> None:
+    users = users_screen_after_logging_in(cast, target, admin)
+    users.task(cast.person(name).person.name, "disable_user")
+    expect(users.row(cast.person(name).person.name)).to_contain_text(contract.wording("user_disabled").regex())
