@@ -10,6 +10,7 @@ from loginspec.targets import Target
 
 from .cast import Cast
 from .common.passwords import REASONS
+from .inspection import INTERNALS
 from .journeys import enter_settings, expect_main_screen, log_in, users_screen_after_logging_in
 from .pages.crm import MainScreen
 from .pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog, UsersPage
@@ -242,3 +243,31 @@ def not_shown_details(cast: Cast, target: Target, admin: str, name: str) -> None
     page.wait_for_load_state()
     expect(page.get_by_text(cast.person(name).person.name)).to_have_count(0)
     expect(page.get_by_text(cast.user_id(name))).to_have_count(0)
+
+
+@when(parsers.parse("{admin:w} tries to add {name:w} with {other:w}'s user ID"))
+def tries_to_add_with_taken_user_id(
+    cast: Cast, target: Target, contract: Contract, admin: str, name: str, other: str
+) -> None:
+    users = SettingsScreen(cast.browser(admin), target).open_users()
+    person, taken = cast.person(name).person, cast.person(other).person
+    online = target.profile == "online"
+    users.add_user(
+        person.name,
+        email=taken.email if online else person.email,
+        username=None if online else taken.username,
+        role=contract.role("Standard user"),
+        password=None if online else person.password,
+    )
+
+
+@then(parsers.parse("{admin:w} is told that the user ID is already taken"))
+def told_already_taken(cast: Cast, target: Target, contract: Contract, admin: str) -> None:
+    expect(UsersPage(cast.browser(admin), target).problem).to_contain_text(contract.wording("already_taken").regex())
+
+
+@then("the page shows no stack trace, SQL or internal detail")
+def no_internals_shown(cast: Cast) -> None:
+    page = cast.browser(next(member.handle for member in cast.members.values() if member.browsers))
+    text = page.evaluate("() => document.body.innerText")
+    assert not INTERNALS.search(text), INTERNALS.search(text)

@@ -20,6 +20,11 @@ Feature: Password rules and storage
       | "ютро на ріці — 春の川は静かに流れる — θάλασσα και ήλιος 2024 — ჩემი ენა და მთები"     |
       | "brrk tzvk mnpl qrst dwx kvlb prg stmn frbz kltr pvn gzbl trnk wlx"                |
 
+    @SEC-2
+    Examples: spaces at either end are part of the password
+      | password                                 |
+      | "  brrk tzvk mnpl qrst dwx 2917  "       |
+
   @online @SEC-1
   Scenario Outline: A password shorter than 8 characters is refused, counted in characters of any script
     Given Ann has been sent an activation email
