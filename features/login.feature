@@ -61,6 +61,8 @@ Feature: Log in
     When Ann logs in with the user ID and password
     Then Ann is refused with the generic login message
     And Ann is not signed in
+    When Ann logs in with the user ID and password
+    Then Ann is refused with the generic login message
 
   @online @onsite @LOGIN-7 @HELP-1
   Scenario: The login screen offers help with login problems

@@ -22,6 +22,22 @@ Feature: Log in with single sign-on
       | Microsoft 365    |
       | Google Workspace |
 
+  @online @ACT-10 @SSO-7 @SEC-25 @needs-form-posts
+  Scenario Outline: A user of a <provider> company cannot activate with a CRM password by sending the password form
+    Given Ben is a user of a company that uses CRM passwords, who has filled in the form to create a password
+    And Acme is a company that signs in with <provider>
+    And Ann has a <provider> account at Acme and has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    And Ann's browser sends Ben's form instead, with Ann's own form token and a new password
+    Then Ann is not signed in
+    When Ann follows the "Activate now" link in the email
+    Then Ann is asked for the email address and not for a new password
+
+    Examples:
+      | provider         |
+      | Microsoft 365    |
+      | Google Workspace |
+
   @online @SSO-3
   Scenario Outline: While signed in at <provider>, logging in to the CRM asks for no credentials
     Given Ann is a single sign-on user of a company that signs in with <provider>
@@ -29,6 +45,36 @@ Feature: Log in with single sign-on
     And Ann logs in to the CRM with the email address
     Then the CRM main screen opens for Ann
     And <provider> did not ask Ann for credentials
+
+    Examples:
+      | provider         |
+      | Microsoft 365    |
+      | Google Workspace |
+
+  @online @SSO-4 @SSO-7
+  Scenario Outline: The email address leads to <provider> however its domain is written
+    Given Ann is a single sign-on user of a company that signs in with <provider>
+    And Ann has logged out of the CRM
+    And Ann's <provider> session has ended
+    When Ann logs in to the CRM with the email address, its domain in capitals
+    Then the <provider> sign-in page asks Ann to sign in
+
+    Examples:
+      | provider         |
+      | Microsoft 365    |
+      | Google Workspace |
+
+  @online @SEC-35 @SEC-25 @SSO-2
+  Scenario Outline: An invited user of a <provider> company cannot skip Activate now by logging in
+    Given Acme is a company that signs in with <provider>
+    And Ann has a <provider> account at Acme and has been sent an activation email
+    When Ann logs in to the CRM with the email address
+    And Ann signs in at <provider>
+    Then Ann is told to contact the company's IT support
+    And Ann is not signed in
+    When Ann follows the "Activate now" link in the email
+    And Ann enters the email address and continues
+    Then the CRM main screen opens for Ann
 
     Examples:
       | provider         |
@@ -260,6 +306,9 @@ Feature: Log in with single sign-on
   @online @SEC-36
   Scenario Outline: After logging out of the CRM, no new session starts without the user, even signed in at <provider>
     Given Ann is a single sign-on user of a company that signs in with <provider>
+    And Ann has logged out of the CRM
+    When Ann logs in to the CRM with the email address
+    Then the CRM main screen opens for Ann
     When Ann selects Log out in the Personal settings menu
     And Ann opens the CRM again
     Then Ann is not signed in

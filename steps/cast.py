@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from playwright.sync_api import BrowserContext, Page
 
@@ -17,6 +18,9 @@ from fake_services.mailsink import MailSinkClient, Message
 from loginspec.people import Person, PersonFactory
 from loginspec.provisioning import Company, ProvisionedUser
 from loginspec.targets import Target
+
+if TYPE_CHECKING:
+    from .interception import Submission
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class Member:
     answer_browser: str = "first"
     mail_since: int | None = None
     emails: list[Message] = field(default_factory=list)
+    held_request: Submission | None = None
+    """A request the member's browser would have sent, kept from the target for a later step."""
     session_cookies: dict[str, list[dict]] = field(default_factory=dict)
     """Per browser, the cookies its signed-in pages cannot do without (worked out once)."""
 
@@ -80,6 +86,7 @@ class Cast:
         self.misbehaving: set[str] = set()
         self.last_answer: Answer | None = None
         self.return_parameter = ""
+        self.secrets_sent: list[str] = []
         self.expect_client_error = False
 
     def person(self, handle: str) -> Member:

@@ -18,9 +18,8 @@ from .pages.login import LoginPage
 
 # What a response must never show: the harness's own knowledge of leaked internals, in any language.
 INTERNALS = re.compile(
-    r"Traceback|File \"|\.py\", line|sqlite3?\b|SELECT |INSERT INTO|constraint failed|IntegrityError"
-    r"|starlette\.|uvicorn|Exception:",
-    re.IGNORECASE,
+    r"Traceback|File \"|\.py\", line|sqlite3?\b|SELECT |INSERT INTO|constraint failed|\w+(Error|Exception)\("
+    r"|Exception:|starlette\.|uvicorn|\bid_token\b|\bb'",
 )
 BASE64URL = re.compile(r"^[A-Za-z0-9_-]+$")
 HEX = re.compile(r"^[0-9a-fA-F]+$")

@@ -44,9 +44,10 @@ def _is_submission(request: Request, target: Target) -> bool:
 
 @contextmanager
 def trapped_submission(page: Page, target: Target, carrying: str | None = None) -> Iterator[list[Submission]]:
-    """Inside the block, the first request other than a GET that the page sends to the target (and whose
-    body carries `carrying`, if given) is kept from the target and recorded: the browser gets 204 No
-    Content, so the page stays as it was. The block ends once it has been."""
+    """Inside the block, the first form the page submits to the target other than by GET (and whose body
+    carries `carrying`, if given) is kept from the target and recorded: the browser gets 204 No Content,
+    so the page stays as it was. The block ends once it has been. Scripts' own requests (a strength
+    meter's) go through untouched."""
     caught: list[Submission] = []
 
     def carries(request: Request) -> bool:
@@ -55,9 +56,12 @@ def trapped_submission(page: Page, target: Target, carrying: str | None = None) 
         body = (request.post_data_buffer or b"").decode("utf-8", "replace")
         return carrying in body or quote_plus(carrying) in body or quote(carrying) in body
 
+    def submits_form(request: Request) -> bool:
+        return request.url.startswith(target.base_url) and request.is_navigation_request() and request.method != "GET"
+
     def trap(route: Route) -> None:
         request = route.request
-        if caught or not _is_submission(request, target) or request.method == "GET" or not carries(request):
+        if caught or not submits_form(request) or not carries(request):
             route.continue_()
             return
         caught.append(Submission(request.url, request.method, request.headers, request.post_data_buffer or b""))

@@ -12,6 +12,7 @@ from loginspec.targets import Target
 
 from .cast import Cast
 from .pages.login import LoginPage
+from .pages.settings import SettingsLoginPage
 
 scenarios("security/sign_in.feature")
 
@@ -58,7 +59,32 @@ def four_failures(cast: Cast, target: Target) -> None:
         )
 
 
-@then("the four answers have the same text, status, cookies and redirect")
+@when("Settings and maintenance sign-ins fail for a wrong password, an unknown user ID, and a role without access")
+def three_settings_failures(cast: Cast, target: Target) -> None:
+    stranger = cast.people.person()
+    attempts = {
+        "wrong password": (cast.user_id("Ada"), cast.people.passphrase()),
+        "unknown user": (stranger.user_id(target.profile), stranger.password),
+        "role without access": (cast.user_id("Ann"), cast.person("Ann").person.password),
+    }
+    cast.answers = {}
+    for case, (user_id, password) in attempts.items():
+        page = cast.browser("Ada", case)
+        login = SettingsLoginPage(page, target).open()
+        with page.expect_response(
+            lambda response: response.url.startswith(target.base_url) and response.request.resource_type == "document"
+        ) as answer:
+            login.sign_in(user_id, password)
+        response = answer.value
+        headers = response.all_headers()
+        cookies = sorted(line.split("=", 1)[0] for line in headers.get("set-cookie", "").splitlines() if line)
+        login.expect_shown()
+        cast.answers[case] = Answer(
+            response.status, headers.get("location", ""), tuple(cookies), login.refusal.inner_text()
+        )
+
+
+@then(parsers.re(r"the (?:three|four) answers have the same text, status, cookies and redirect"))
 def answers_alike(cast: Cast) -> None:
     distinct = set(cast.answers.values())
     assert len(distinct) == 1, cast.answers

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from playwright.sync_api import expect
-from pytest_bdd import given, parsers, scenarios, then
+from pytest_bdd import given, parsers, scenarios, then, when
 
+from loginspec.contract import Contract
 from loginspec.targets import Target
 
 from .cast import Cast
 from .common.single_sign_on import is_answer_to_crm, provider_of
+from .inspection import INTERNALS
+from .interception import Submission, require_form_post, send_again, trapped_submission
 from .journeys import PROVIDERS
+from .pages.activation import CreatePasswordPage, SingleSignOnActivationPage
 from .pages.sso import SingleSignOnFailedPage
 
 scenarios("sso.feature")
@@ -55,8 +59,11 @@ def crm_never_asked_for_password(cast: Cast, target: Target, name: str) -> None:
 @then(parsers.parse("{name:w} is told to contact the company's IT support"))
 def told_to_contact_it(cast: Cast, target: Target, name: str) -> None:
     """The refusal counts only if the provider really misbehaved as asked: otherwise it has another cause."""
-    expect(SingleSignOnFailedPage(cast.browser(name), target).message).to_be_visible()
+    page = cast.browser(name)
+    expect(SingleSignOnFailedPage(page, target).message).to_be_visible()
     assert not cast.unused_misbehaviours(), f"the provider never got to misbehave: {cast.unused_misbehaviours()}"
+    shown = page.evaluate("() => document.body.innerText")
+    assert not INTERNALS.search(shown), f"the failure page shows internal detail: {INTERNALS.search(shown)}"
 
 
 # What the provider saw
@@ -97,3 +104,51 @@ def redeemed_with_verifier(cast: Cast, target: Target) -> None:
 @then(parsers.parse("the CRM has not asked {provider} to sign {name:w} in since the logout"))
 def no_new_authorization(cast: Cast, provider: str, name: str) -> None:
     assert not cast.authorizations_since_mark(name), "the CRM sent the browser to the provider by itself"
+
+
+# Another route around the provider
+
+
+@given(
+    parsers.parse(
+        "{name:w} is a user of a company that uses CRM passwords, who has filled in the form to create a password"
+    )
+)
+def filled_in_password_form(cast: Cast, target: Target, contract: Contract, name: str) -> None:
+    """The request Ben's browser would send to create his password, kept from the CRM."""
+    cast.expect_mail(name)
+    cast.provision(name, state="invited", send_activation_email=True, company=None)
+    page = cast.browser(name)
+    page.goto(cast.email_link(name, "Activate now", cast.email(name, subject="")))
+    form = CreatePasswordPage(page, target)
+    form.expect_shown()
+    password = cast.person(name).person.password
+    with trapped_submission(page, target, carrying=password) as caught:
+        form.create(password)
+    require_form_post(caught[0], contract)
+    cast.person(name).held_request = caught[0]
+
+
+@when(
+    parsers.parse(
+        "{name:w}'s browser sends {other:w}'s form instead, with {name2:w}'s own form token and a new password"
+    )
+)
+def sends_other_form(cast: Cast, target: Target, name: str, other: str, name2: str) -> None:
+    """Ann's own form (the email address) is trapped to learn her browser's hidden values; Ben's password
+    form then goes out from Ann's browser with those values and Ann's password in place of his."""
+    page = cast.browser(name)
+    email = cast.person(name).person.email
+    with trapped_submission(page, target, carrying=email) as caught:
+        SingleSignOnActivationPage(page, target).continue_with(email)
+    own = dict(caught[0].form_fields)
+    theirs = cast.person(other).held_request
+    assert theirs is not None
+    typed = cast.person(other).person.password
+    password = cast.new_password(name)
+    fields = [
+        (field, password if value == typed else own.get(field, value) if field in own else value)
+        for field, value in theirs.form_fields
+    ]
+    forged = Submission(theirs.url, theirs.method, theirs.headers, urlencode(fields).encode("ascii"))
+    cast.last_http_status = send_again(page, forged)

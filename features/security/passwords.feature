@@ -61,6 +61,13 @@ Feature: Password rules and storage
     When Ann sends a password of 1 MB from the login screen
     Then the CRM answers with a 4xx status and a readable message
 
+  @online @onsite @SEC-5
+  Scenario: A long password is answered promptly, while it is typed and when it is sent
+    Given Ann has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    And Ann tries to create the password of a thousand repeated letters
+    Then the CRM answers promptly, accepting the password or saying why not
+
   @online @onsite @SEC-6 @needs-storage-audit
   Scenario: Passwords are stored as Argon2id hashes, each with its own salt
     Given Ann and Ben are active users with the same password

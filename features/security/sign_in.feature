@@ -11,6 +11,13 @@ Feature: Failed sign-ins, enumeration and guessing
     When sign-ins fail for a wrong password, an unknown user ID, a user who has not activated, and a disabled user
     Then the four answers have the same text, status, cookies and redirect
 
+  @online @onsite @SEC-7 @LOGIN-4
+  Scenario: The Settings and maintenance login refuses a wrong password, an unknown user and a role without access alike
+    Given Ada is an administrator
+    And Ann is an active user with the role Standard user
+    When Settings and maintenance sign-ins fail for a wrong password, an unknown user ID, and a role without access
+    Then the three answers have the same text, status, cookies and redirect
+
   @online @onsite @SEC-8
   Scenario: The time of a failed sign-in does not tell whether the user exists
     Given Ann is an active user

@@ -10,6 +10,7 @@ from pytest_bdd import given, parsers, then, when
 from loginspec.targets import IdentityProvider, Target
 
 from ..cast import Answer, Cast
+from ..inspection import INTERNALS
 from ..journeys import PROVIDERS, activate_with_provider, expect_main_screen
 from ..pages.activation import CreatePasswordPage, SingleSignOnActivationPage
 from ..pages.login import LoginPage
@@ -181,6 +182,8 @@ def receiving_browser_told(cast: Cast, target: Target) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
     page = cast.browser(member.handle, member.answer_browser)
     expect(SingleSignOnFailedPage(page, target).message).to_be_visible()
+    shown = page.evaluate("() => document.body.innerText")
+    assert not INTERNALS.search(shown), f"the failure page shows internal detail: {INTERNALS.search(shown)}"
     page.goto(target.url("/"))
     LoginPage(page, target).expect_shown()
 
@@ -210,3 +213,10 @@ def is_answer_to_crm(target: Target, url: str) -> bool:
 def enters_email_on_login(cast: Cast, target: Target, name: str) -> None:
     cast.mark(name)
     LoginPage(cast.browser(name), target).open().continue_as(cast.person(name).person.email)
+
+
+@when(parsers.parse("{name:w} logs in to the CRM with the email address, its domain in capitals"))
+def enters_email_with_capital_domain(cast: Cast, target: Target, name: str) -> None:
+    local, _, domain = cast.person(name).person.email.rpartition("@")
+    cast.mark(name)
+    LoginPage(cast.browser(name), target).open().continue_as(f"{local}@{domain.upper()}")
