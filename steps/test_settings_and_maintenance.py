@@ -11,7 +11,7 @@ from loginspec.targets import Target
 from .cast import Cast
 from .common.passwords import REASONS
 from .inspection import INTERNALS
-from .journeys import enter_settings, expect_main_screen, log_in, users_screen_after_logging_in
+from .journeys import enter_settings, users_screen_after_logging_in
 from .pages.crm import MainScreen
 from .pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog, UsersPage
 
@@ -214,12 +214,6 @@ def not_listed(cast: Cast, target: Target, admin: str, name: str) -> None:
     page.goto(cast.person(admin).addresses["Settings and maintenance"])
     users = SettingsScreen(page, target).open_users()
     expect(users.row(cast.person(name).person.name)).to_have_count(0)
-
-
-@then(parsers.parse("{name:w} can still log in with the old password"))
-def old_password_still_works(cast: Cast, target: Target, name: str) -> None:
-    log_in(cast, target, name, browser="old password")
-    expect_main_screen(cast, target, name, browser="old password")
 
 
 @given(parsers.parse("{admin:w} is an administrator of another company, where {name:w} is a user"))

@@ -65,6 +65,13 @@ def still_signed_in(cast: Cast, target: Target, name: str) -> None:
     MainScreen(page, target).expect_open_for(cast.person(name).person.name)
 
 
+@then(parsers.parse("{name:w} can still log in with the old password"))
+def old_password_still_works(cast: Cast, target: Target, name: str) -> None:
+    """In a browser of its own, so that a session the scenario holds stays as it is."""
+    log_in(cast, target, name, browser="old password")
+    expect_main_screen(cast, target, name, browser="old password")
+
+
 @given(parsers.parse("{name:w} has logged out of the CRM"))
 def has_logged_out(cast: Cast, target: Target, name: str) -> None:
     MainScreen(cast.browser(name), target).log_out()
