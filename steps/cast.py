@@ -57,6 +57,8 @@ class Member:
     addresses: dict[str, str] = field(default_factory=dict)
     visits: list[Visit] = field(default_factory=list)
     visit_mark: int = 0
+    asked_for: list[str] = field(default_factory=list)
+    """The address of every request the member's browsers made, answered or not."""
     shown: list[str] = field(default_factory=list)
     """The address of every page each of the member's browsers showed (committed, not redirected), in order."""
     shown_mark: int = 0

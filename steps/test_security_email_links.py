@@ -102,8 +102,8 @@ def pages_without_referrer(cast: Cast, target: Target) -> None:
 @then("the page loaded nothing from another site")
 def nothing_from_elsewhere(cast: Cast, target: Target) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
-    foreign = [visit.url for visit in member.visits if not visit.url.startswith(target.base_url)]
-    assert not foreign, foreign
+    foreign = [url for url in member.asked_for if not url.startswith((target.base_url, "data:"))]
+    assert not foreign, f"the page asked another site for: {foreign}"
 
 
 @then("the token is no longer in the address bar")
