@@ -9,4 +9,5 @@ pytest_plugins = [
     "steps.common.passwords",
     "steps.common.single_sign_on",
     "steps.common.clock",
+    "steps.common.resets",
 ]

@@ -41,6 +41,13 @@ Feature: Forgot your password?
     And an email with a "Reset password" link arrives for Ann
     And no email went to Zed's address
 
+  @online @PWD-3 @SEC-10
+  Scenario: Past the email limit, the answer is still the same for an address nobody has
+    Given Ann is an active user
+    When Ann asks to reset the password once more than the email limit allows
+    And Zed asks to reset the password of an address nobody has, as often
+    Then Zed and Ann are told the same thing
+
   @online @PWD-4 @SEC-13
   Scenario: A reset link works only once
     Given Ann is an active user
@@ -146,6 +153,15 @@ Feature: Forgot your password?
     And Ann logs in with the user ID and the new password from Ada
     Then the CRM main screen opens for Ann
     And Ann's old password no longer works
+
+  @online @PWD-6 @SEC-17
+  Scenario: A reset ends the user's Settings and maintenance session too
+    Given Ann is an administrator
+    And Ann is logged in to Settings and maintenance
+    And Ann has asked to reset the password
+    When Ann follows the "Reset password" link in the email in a second browser
+    And Ann chooses a new password and confirms it in the second browser
+    Then Ann's first browser is no longer signed in to Settings and maintenance
 
   @online @PWD-6 @SEC-17
   Scenario: Online, a reset ends the user's other sessions and is confirmed by email

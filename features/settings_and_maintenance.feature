@@ -38,6 +38,14 @@ Feature: Log in to Settings and maintenance
     When Ben opens the address of Ada's Add user form
     Then Ben is shown the Settings and maintenance login instead of the Users screen
 
+  @online @onsite @LOGIN-5
+  Scenario: Settings and maintenance names the signed-in administrator, not the user at hand
+    Given Ada is an administrator
+    And Ben is an active user
+    And Ada is logged in to Settings and maintenance
+    When Ada opens Ben's Edit user form
+    Then the screen names Ada as the signed-in user, not Ben
+
   @online @onsite @SEC-11
   Scenario: An administrator sees and manages only the users of the own company
     Given Ada is an administrator
@@ -158,6 +166,16 @@ Feature: Log in to Settings and maintenance
     When Ada logs out of Settings and maintenance
     And Ada logs in to Settings and maintenance
     Then Settings and maintenance opens for Ada without the amendment
+
+  @onsite @SAM-4 @SEC-25 @needs-form-posts
+  Scenario: Before accepting the amendment, an administrator cannot add users by sending the form
+    Given Bob is an administrator
+    And Bob is logged in to Settings and maintenance
+    And Bob has filled in the Add user form for Cid
+    And Ada is an administrator
+    When Ada logs in to Settings and maintenance
+    And Ada's browser sends Bob's Add user form, with Ada's own form token, before accepting the amendment
+    Then Bob's Users screen does not list Cid
 
   @onsite @SAM-4 @SEC-25
   Scenario: Onsite, a user who does not accept the amendment cannot continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, quote_plus, urljoin
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urljoin
 
 import httpx
 from playwright.sync_api import Page, Request, Response, Route
@@ -80,6 +80,15 @@ def trapped_submission(page: Page, target: Target, carrying: str | None = None) 
             yield caught
     finally:
         page.unroute(pattern, trap)
+
+
+def in_another_browser(theirs: Submission, own: Submission, typed: dict[str, str] | None = None) -> Submission:
+    """`theirs` as another browser would send it: each field that `own` (a form of that browser) also has
+    takes own's value (its form token, say), and values typed into `theirs` are replaced as `typed` says."""
+    mine = dict(own.form_fields)
+    typed = typed or {}
+    fields = [(name, typed.get(value, mine.get(name, value))) for name, value in theirs.form_fields]
+    return Submission(theirs.url, theirs.method, theirs.headers, urlencode(fields).encode("ascii"))
 
 
 def send_again(page: Page, submission: Submission) -> int:

@@ -12,7 +12,6 @@ from loginspec.targets import Target
 
 from .cast import Cast
 from .pages.activation import CreatePasswordPage
-from .pages.login import LoginPage
 
 scenarios("activation.feature")
 
@@ -38,12 +37,3 @@ def strength_says(cast: Cast, target: Target, contract: Contract, level: str) ->
     opposite = {"weak": "strong", "strong": "weak"}[level]
     expect(page.strength).to_contain_text(contract.wording(level).regex())
     expect(page.strength).not_to_contain_text(contract.wording(opposite).regex())
-
-
-@then(parsers.parse("{name:w} has still not activated the account"))
-def still_not_activated(cast: Cast, target: Target, name: str) -> None:
-    member = cast.person(name)
-    other_browser = cast.browser(name, "second")
-    login = LoginPage(other_browser, target).open()
-    login.sign_in(cast.user_id(name), member.attempted_password or member.person.password)
-    expect(login.refusal).to_be_visible()

@@ -13,17 +13,12 @@ from .journeys import PROVIDERS, log_in, request_reset, users_screen_after_loggi
 from .pages.activation import CreatePasswordPage
 from .pages.forgot_password import ForgotPasswordPage
 from .pages.login import LoginPage
+from .pages.settings import SettingsLoginPage, SettingsScreen
 
 scenarios("forgot_password.feature")
 
 # Longer than any answer of the CRM takes, well within the time a step waits for what it expects.
 SLOW_RELAY_SECONDS = 4
-
-
-@when(parsers.parse("{name:w} asks to reset the password from the login screen"))
-def asks_for_reset(cast: Cast, target: Target, name: str) -> None:
-    cast.expect_mail(name)
-    request_reset(cast.browser(name), target, cast.person(name).person.email)
 
 
 @when(parsers.parse("{name:w} asks to reset the password once more than the email limit allows"))
@@ -35,17 +30,25 @@ def asks_for_reset_beyond_limit(cast: Cast, target: Target, contract: Contract, 
         ForgotPasswordPage(page, target).expect_sent()
 
 
-@given(parsers.parse("{name:w} has asked to reset the password"))
-def has_asked_for_reset(cast: Cast, target: Target, name: str) -> None:
-    """From a browser of its own, so the request never disturbs a session the scenario holds."""
-    cast.expect_mail(name)
-    request_reset(cast.browser(name, "reset request"), target, cast.person(name).person.email)
-    cast.email(name, subject="")
-
-
 @when(parsers.parse("{name:w} asks to reset the password of an address nobody has"))
 def stranger_asks_for_reset(cast: Cast, target: Target, name: str) -> None:
     request_reset(cast.browser(name), target, cast.person(name).person.email)
+
+
+@when(parsers.parse("{name:w} asks to reset the password of an address nobody has, as often"))
+def stranger_asks_as_often(cast: Cast, target: Target, contract: Contract, name: str) -> None:
+    page = cast.browser(name)
+    for _ in range(int(contract.number("emails_per_address")) + 1):
+        request_reset(page, target, cast.person(name).person.email)
+        ForgotPasswordPage(page, target).expect_sent()
+
+
+@then(parsers.parse("{name:w}'s first browser is no longer signed in to Settings and maintenance"))
+def settings_session_ended(cast: Cast, target: Target, name: str) -> None:
+    page = cast.browser(name, "first")
+    page.reload()
+    SettingsLoginPage(page, target).expect_shown()
+    expect(SettingsScreen(page, target).navigation).to_have_count(0)
 
 
 def _confirmation(cast: Cast, target: Target, name: str) -> str:

@@ -87,11 +87,11 @@ def emailed_link_is_ours(cast: Cast, target: Target, label: str, name: str) -> N
     assert urlsplit(link).netloc == urlsplit(target.base_url).netloc, link
 
 
-@then("the link's pages were sent with Referrer-Policy no-referrer")
-def pages_without_referrer(cast: Cast, target: Target) -> None:
+@then(parsers.parse('the "{label}" link\'s pages were sent with Referrer-Policy no-referrer'))
+def pages_without_referrer(cast: Cast, target: Target, label: str) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
     pages = cast.pages_visited(member.handle, target.base_url)
-    token = _token(cast, member.handle)
+    token = _token(cast, member.handle, label)
     landing = [visit for visit in pages if token in visit.url]
     assert landing, "the emailed link was not opened"
     after_landing = pages[pages.index(landing[0]) :]
@@ -106,7 +106,7 @@ def nothing_from_elsewhere(cast: Cast, target: Target) -> None:
     assert not foreign, f"the page asked another site for: {foreign}"
 
 
-@then("the token is no longer in the address bar")
-def token_gone_from_address_bar(cast: Cast) -> None:
+@then(parsers.parse('the token of the "{label}" link is no longer in the address bar'))
+def token_gone_from_address_bar(cast: Cast, label: str) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
-    assert _token(cast, member.handle) not in cast.browser(member.handle).url
+    assert _token(cast, member.handle, label) not in cast.browser(member.handle).url

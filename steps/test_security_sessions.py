@@ -6,7 +6,7 @@ import json
 import secrets
 from urllib.parse import urlsplit
 
-from playwright.sync_api import expect
+from playwright.sync_api import Response, expect
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from loginspec.contract import Contract
@@ -15,7 +15,7 @@ from loginspec.targets import Target
 from .cast import Cast
 from .common.clock import span
 from .inspection import opens_in_a_new_browser, randomness_bits, reveals, session_cookies
-from .journeys import expect_main_screen, log_in_the_usual_way
+from .journeys import expect_main_screen, log_in, log_in_the_usual_way
 from .pages.crm import MainScreen
 from .pages.login import LoginPage
 from .pages.service import ServiceDashboard, ServiceLanding
@@ -44,6 +44,31 @@ def cookie_attributes(cast: Cast, target: Target) -> None:
         assert cookie["sameSite"] in ("Lax", "Strict"), cookie
         assert cookie["path"] == "/", cookie
         assert cookie["domain"] == host, f"{cookie['name']} is set for {cookie['domain']}, not host-only"
+
+
+@then("every cookie the CRM sent said so itself, whatever a browser would assume")
+def cookie_headers_say_so(cast: Cast, target: Target) -> None:
+    """A cookie sent without SameSite is Lax in this browser but not in every browser: the Set-Cookie headers
+    of a whole sign-in (in a browser of its own) must say it themselves."""
+    name = next(iter(cast.members))
+    page = cast.browser(name, "cookie probe")
+    answers: list[Response] = []
+    page.on("response", lambda response: answers.append(response))
+    log_in(cast, target, name, browser="cookie probe")
+    expect_main_screen(cast, target, name, browser="cookie probe")
+    lines = [
+        header["value"]
+        for answer in answers
+        if answer.url.startswith(target.base_url)
+        for header in answer.headers_array()
+        if header["name"].lower() == "set-cookie"
+    ]
+    assert lines, "the CRM sent no cookies"
+    for line in lines:
+        attributes = {part.strip().split("=", 1)[0].lower(): part.strip() for part in line.split(";")[1:]}
+        assert "httponly" in attributes, line
+        assert attributes.get("samesite", "").split("=")[-1].strip().lower() in ("lax", "strict"), line
+        assert "domain" not in attributes, line
 
 
 @then("the cookies are Secure when the CRM is served over HTTPS")

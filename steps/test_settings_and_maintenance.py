@@ -11,6 +11,7 @@ from loginspec.targets import Target
 from .cast import Cast
 from .common.passwords import REASONS
 from .inspection import INTERNALS
+from .interception import in_another_browser, require_form_post, send_again, trapped_submission
 from .journeys import enter_settings, users_screen_after_logging_in
 from .pages.crm import MainScreen
 from .pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog, UsersPage
@@ -79,17 +80,6 @@ def adds_user_with_password(cast: Cast, target: Target, contract: Contract, name
         person.name, email=None, username=person.username, role=contract.role(role), password=person.password
     )
     expect(users.notice).to_contain_text(contract.wording("user_added").regex())
-
-
-@when(parsers.parse("{name:w} sends {new:w} the welcome email again"))
-def sends_welcome_again(cast: Cast, target: Target, name: str, new: str) -> None:
-    page = cast.browser(name)
-    users = UsersPage(page, target)
-    expect(users.table.or_(SettingsScreen(page, target).navigation).first).to_be_visible()
-    if not users.table.is_visible():
-        users = SettingsScreen(page, target).open_users()
-    users.task(cast.person(new).person.name, "send_welcome_email_again")
-    expect(users.notice.or_(users.problem).first).to_be_visible()
 
 
 @when(parsers.parse("{name:w} sends {new:w} the welcome email again until the limit is passed"))
@@ -225,9 +215,7 @@ def administrator_elsewhere(cast: Cast, target: Target, contract: Contract, admi
 
 @given(parsers.parse("{admin:w} has opened {name:w}'s Edit user form"))
 def has_opened_edit_user(cast: Cast, target: Target, admin: str, name: str) -> None:
-    users = users_screen_after_logging_in(cast, target, admin)
-    users.task(cast.person(name).person.name, "edit_user")
-    expect(cast.browser(admin).get_by_text(cast.person(name).person.name).first).to_be_visible()
+    users_screen_after_logging_in(cast, target, admin).open_edit_user(cast.person(name).person.name)
     cast.person(admin).addresses["Edit user form"] = cast.browser(admin).url
 
 
@@ -265,3 +253,50 @@ def no_internals_shown(cast: Cast) -> None:
     page = cast.browser(next(member.handle for member in cast.members.values() if member.browsers))
     text = page.evaluate("() => document.body.innerText")
     assert not INTERNALS.search(text), INTERNALS.search(text)
+
+
+@when(parsers.parse("{admin:w} opens {name:w}'s Edit user form"))
+def opens_edit_user(cast: Cast, target: Target, admin: str, name: str) -> None:
+    SettingsScreen(cast.browser(admin), target).open_users().open_edit_user(cast.person(name).person.name)
+
+
+@then(parsers.parse("the screen names {admin:w} as the signed-in user, not {name:w}"))
+def names_signed_in_admin(cast: Cast, target: Target, admin: str, name: str) -> None:
+    signed_in = SettingsScreen(cast.browser(admin), target).signed_in_user
+    expect(signed_in).to_contain_text(cast.person(admin).person.name)
+    expect(signed_in).not_to_contain_text(cast.person(name).person.name)
+
+
+@given(parsers.parse("{admin:w} has filled in the Add user form for {name:w}"))
+def filled_in_add_user(cast: Cast, target: Target, contract: Contract, admin: str, name: str) -> None:
+    """The request the administrator's browser would send, kept from the CRM."""
+    users = SettingsScreen(cast.browser(admin), target).open_users()
+    person = cast.person(name).person
+    with trapped_submission(cast.browser(admin), target, carrying=person.username) as caught:
+        users.add_user(
+            person.name,
+            email=None,
+            username=person.username,
+            role=contract.role("Standard user"),
+            password=person.password,
+        )
+    require_form_post(caught[0], contract)
+    cast.person(admin).held_request = caught[0]
+
+
+@when(
+    parsers.parse(
+        "{name:w}'s browser sends {other:w}'s Add user form, with {name2:w}'s own form token,"
+        " before accepting the amendment"
+    )
+)
+def sends_add_user_before_terms(cast: Cast, target: Target, name: str, other: str, name2: str) -> None:
+    """Ada's own form (the amendment's OK) is trapped to learn her browser's hidden values."""
+    page = cast.browser(name)
+    terms = TermsDialog(page, target)
+    expect(terms.dialog).to_be_visible()
+    with trapped_submission(page, target) as caught:
+        terms.ok()
+    theirs = cast.person(other).held_request
+    assert theirs is not None
+    cast.last_http_status = send_again(page, in_another_browser(theirs, caught[0]))

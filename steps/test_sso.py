@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -15,7 +15,7 @@ from loginspec.targets import Target
 from .cast import Cast
 from .common.single_sign_on import is_answer_to_crm, provider_of
 from .inspection import INTERNALS
-from .interception import Submission, require_form_post, send_again, trapped_submission
+from .interception import in_another_browser, require_form_post, send_again, trapped_submission
 from .journeys import PROVIDERS
 from .pages.activation import CreatePasswordPage, SingleSignOnActivationPage
 from .pages.sso import SingleSignOnFailedPage
@@ -99,6 +99,9 @@ def redeemed_with_verifier(cast: Cast, target: Target) -> None:
     verifier = token_requests[0]["form"]["code_verifier"]
     derived = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     assert derived == challenge
+    # The verifier proves the redeemer started the sign-in only while no browser has seen it.
+    seen = [url for url in member.asked_for if verifier in url or quote(verifier, safe="") in url]
+    assert not seen, f"the code verifier travelled through the browser: {seen[:2]}"
 
 
 @then(parsers.parse("the CRM has not asked {provider} to sign {name:w} in since the logout"))
@@ -141,14 +144,7 @@ def sends_other_form(cast: Cast, target: Target, name: str, other: str, name2: s
     email = cast.person(name).person.email
     with trapped_submission(page, target, carrying=email) as caught:
         SingleSignOnActivationPage(page, target).continue_with(email)
-    own = dict(caught[0].form_fields)
     theirs = cast.person(other).held_request
     assert theirs is not None
-    typed = cast.person(other).person.password
-    password = cast.new_password(name)
-    fields = [
-        (field, password if value == typed else own.get(field, value) if field in own else value)
-        for field, value in theirs.form_fields
-    ]
-    forged = Submission(theirs.url, theirs.method, theirs.headers, urlencode(fields).encode("ascii"))
-    cast.last_http_status = send_again(page, forged)
+    typed = {cast.person(other).person.password: cast.new_password(name)}
+    cast.last_http_status = send_again(page, in_another_browser(theirs, caught[0], typed))

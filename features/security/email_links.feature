@@ -21,11 +21,13 @@ Feature: Links in emails
       | Host             |
       | X-Forwarded-Host |
 
-  @onsite @SEC-14
+  @online @onsite @SEC-14
   Scenario Outline: Activation links come from the configured address, whatever the request's <header> says
     Given Ada is an administrator
     And Ada is logged in to Settings and maintenance
     When Ada adds Ann as a user, the browser's form arriving with the <header> header set to "evil.test"
+    Then the "Activate now" link in the email for Ann leads to the CRM's own address
+    When Ada sends Ann the welcome email again
     Then the "Activate now" link in the email for Ann leads to the CRM's own address
 
     Examples:
@@ -34,9 +36,18 @@ Feature: Links in emails
       | X-Forwarded-Host |
 
   @online @onsite @SEC-15
-  Scenario: The page an emailed link opens sends no referrer, loads nothing from elsewhere and hides the token
+  Scenario: The page an activation link opens sends no referrer, loads nothing from elsewhere and hides the token
     Given Ann has been sent an activation email
     When Ann follows the "Activate now" link in the email
-    Then the link's pages were sent with Referrer-Policy no-referrer
+    Then the "Activate now" link's pages were sent with Referrer-Policy no-referrer
     And the page loaded nothing from another site
-    And the token is no longer in the address bar
+    And the token of the "Activate now" link is no longer in the address bar
+
+  @online @SEC-15
+  Scenario: The page a reset link opens sends no referrer, loads nothing from elsewhere and hides the token
+    Given Ann is an active user
+    And Ann has asked to reset the password
+    When Ann follows the "Reset password" link in the email
+    Then the "Reset password" link's pages were sent with Referrer-Policy no-referrer
+    And the page loaded nothing from another site
+    And the token of the "Reset password" link is no longer in the address bar

@@ -56,6 +56,15 @@ Feature: Password rules and storage
     Then the browser without JavaScript shows the password refused because it is too weak
 
   @online @onsite @SEC-5 @needs-refusal-status
+  Scenario: A huge new password gets a clear refusal, and the account stays as it was
+    Given Ann has been sent an activation email
+    When Ann follows the "Activate now" link in the email
+    And Ann sends a new password of 1 MB
+    Then the CRM answers with a 4xx status and a readable message
+    When Ann follows the "Activate now" link in the email
+    Then Ann is asked to create a password for Ann's own user ID
+
+  @online @onsite @SEC-5 @needs-refusal-status
   Scenario: A huge password gets a clear refusal, not a hash
     Given Ann is an active user
     When Ann sends a password of 1 MB from the login screen

@@ -7,6 +7,7 @@ Feature: Sessions
   Scenario: The session cookie is HttpOnly, SameSite, for the whole site and this host only
     Given Ann is logged in to the CRM
     Then every cookie the CRM set is HttpOnly, SameSite Lax or Strict, with Path / and no Domain
+    And every cookie the CRM sent said so itself, whatever a browser would assume
     And the cookies are Secure when the CRM is served over HTTPS
 
   @online @onsite @SEC-19 @needs-storage-audit

@@ -11,6 +11,7 @@ from loginspec.targets import Target
 from ..cast import Cast
 from ..pages.activation import CreatePasswordPage
 from ..pages.crm import MainScreen
+from ..pages.login import LoginPage
 
 # How the scenarios name a refusal's reason, and the contract's wording of it.
 REASONS = {
@@ -97,3 +98,12 @@ def answered_promptly(cast: Cast, target: Target) -> None:
     page = CreatePasswordPage(cast.browser(next(iter(cast.members))), target)
     signed_in = MainScreen(page.page, target).signed_in_user
     expect(signed_in.or_(page.problems).first).to_be_visible()
+
+
+@then(parsers.parse("{name:w} has still not activated the account"))
+def still_not_activated(cast: Cast, target: Target, name: str) -> None:
+    member = cast.person(name)
+    other_browser = cast.browser(name, "second")
+    login = LoginPage(other_browser, target).open()
+    login.sign_in(cast.user_id(name), member.attempted_password or member.person.password)
+    expect(login.refusal).to_be_visible()

@@ -70,3 +70,14 @@ def admin_disables(cast: Cast, target: Target, contract: Contract, admin: str, n
     users = users_screen_after_logging_in(cast, target, admin)
     users.task(cast.person(name).person.name, "disable_user")
     expect(users.row(cast.person(name).person.name)).to_contain_text(contract.wording("user_disabled").regex())
+
+
+@when(parsers.parse("{name:w} sends {new:w} the welcome email again"))
+def sends_welcome_again(cast: Cast, target: Target, name: str, new: str) -> None:
+    page = cast.browser(name)
+    users = UsersPage(page, target)
+    expect(users.table.or_(SettingsScreen(page, target).navigation).first).to_be_visible()
+    if not users.table.is_visible():
+        users = SettingsScreen(page, target).open_users()
+    users.task(cast.person(new).person.name, "send_welcome_email_again")
+    expect(users.notice.or_(users.problem).first).to_be_visible()

@@ -72,6 +72,10 @@ class SettingsScreen(Screen):
     def navigation(self) -> Locator:
         return self.control("navigation")
 
+    @property
+    def signed_in_user(self) -> Locator:
+        return self.control("signed_in_user")
+
     def expect_shown(self) -> None:
         expect(self.navigation).to_be_visible()
 
@@ -152,7 +156,11 @@ class UsersPage(Screen):
         self.control("confirm_new_password").fill(password if confirmation is None else confirmation)
         self.control("save").click()
 
-    def change_role(self, name: str, role: str) -> None:
+    def open_edit_user(self, name: str) -> None:
         self.task(name, "edit_user")
+        expect(self.control("role")).to_be_visible()
+
+    def change_role(self, name: str, role: str) -> None:
+        self.open_edit_user(name)
         self.control("role").select_option(label=role)
         self.control("save").click()
