@@ -88,6 +88,7 @@ class Cast:
         self.misbehaving: set[str] = set()
         self.last_answer: Answer | None = None
         self.return_parameter = ""
+        self.own_return_address = ""
         self.secrets_sent: list[str] = []
         self.expect_client_error = False
 

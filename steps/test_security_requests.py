@@ -119,6 +119,7 @@ def _return_parameter(cast: Cast, target: Target, name: str) -> str:
     page = log_in(cast, target, name, browser="probe")
     expect_main_screen(cast, target, name, browser="probe")
     deep_link = MainScreen(page, target).other_areas()[0]
+    cast.own_return_address = urlsplit(deep_link).path
     stranger = cast.new_page()
     try:
         stranger.goto(deep_link)
@@ -146,6 +147,34 @@ def signed_in_sent_to_login_with_return(cast: Cast, target: Target, name: str, a
     """The parameter the earlier step found; a signed-in person is sent on from the login screen."""
     page = cast.browser(name)
     page.goto(target.login_url + "?" + urlencode({cast.return_parameter: address}))
+
+
+@when(parsers.parse("{name:w} is sent to the login screen with a return address of the CRM's own"))
+def sent_to_login_with_own_return(cast: Cast, target: Target, contract: Contract, name: str) -> None:
+    contract.require("return_address")
+    parameter = _return_parameter(cast, target, name)
+    page = cast.browser(name)
+    page.goto(target.login_url + "?" + urlencode({parameter: cast.own_return_address}))
+    LoginPage(page, target).expect_shown()
+
+
+@when(parsers.parse('{name:w} logs in on that screen, the form\'s return address changed on its way to "{address}"'))
+def logs_in_with_return_changed(cast: Cast, target: Target, contract: Contract, name: str, address: str) -> None:
+    """The field that carries the CRM's own return address, wherever the form keeps it, is changed."""
+    own = cast.own_return_address
+
+    def change(request: Request) -> dict[str, object]:
+        submission = Submission(request.url, request.method, request.headers, request.post_data_buffer or b"")
+        require_form_post(submission, contract)
+        fields = [(key, address if value == own else value) for key, value in submission.form_fields]
+        return {"post_data": urlencode(fields).encode("ascii")}
+
+    page = cast.browser(name)
+    with altered_submissions(page, target, change):
+        LoginPage(page, target).sign_in(cast.user_id(name), cast.person(name).person.password)
+        # Until the answer has come: the CRM, or wherever it sends the browser (which shows neither).
+        page.wait_for_load_state()
+        expect(MainScreen(page, target).navigator.or_(LoginPage(page, target).heading).first).to_be_visible()
 
 
 @when(parsers.parse("{name:w} logs in on that screen"))

@@ -51,6 +51,18 @@ Feature: Requests and headers
       | ///evil.test/steal     |
       | javascript:alert(1)    |
 
+  @online @onsite @SEC-27 @needs-return-address @needs-form-posts
+  Scenario Outline: The CRM checks the return address itself, also when the form brings another: <address>
+    Given Ann is an active user
+    When Ann is sent to the login screen with a return address of the CRM's own
+    And Ann logs in on that screen, the form's return address changed on its way to "<address>"
+    Then Ann ends up on the CRM's own site
+
+    Examples:
+      | address            |
+      | //evil.test/steal  |
+      | https://evil.test/ |
+
   @online @onsite @SEC-28
   Scenario: Responses carry the security headers and the login screen cannot be framed
     When Ann opens the login screen
