@@ -239,3 +239,26 @@ def test_read_page_reads_the_reference_apps_login_page(reference_apps: dict[str,
     texts = {link.text: link.href for link in page.links}
     assert texts["Forgot your password?"] == reference_apps["onsite"].url + "/password/forgot"
     assert texts["Trouble logging in?"] == reference_apps["onsite"].url + "/help/login"
+
+
+# steps.interception
+
+
+def test_a_request_sent_as_another_browser_takes_that_browsers_hidden_values() -> None:
+    from steps.interception import Submission, in_another_browser
+
+    theirs = Submission(
+        "http://crm.test/activate",
+        "POST",
+        {"content-type": "application/x-www-form-urlencoded"},
+        b"csrf_token=BENS&password=bens+secret&confirm_password=bens+secret&extra=1",
+    )
+    own = Submission("http://crm.test/activate/sso", "POST", {}, b"csrf_token=ANNS&email=ann%40x.test")
+    sent = in_another_browser(theirs, own, {"bens secret": "anns new secret"})
+    assert (sent.url, sent.method) == (theirs.url, "POST")
+    assert sent.form_fields == [
+        ("csrf_token", "ANNS"),
+        ("password", "anns new secret"),
+        ("confirm_password", "anns new secret"),
+        ("extra", "1"),
+    ]
