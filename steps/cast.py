@@ -23,12 +23,16 @@ if TYPE_CHECKING:
     from .interception import Submission
 
 
-@dataclass(frozen=True)
-class Answer:
-    """What the target answered to a request a step made: its status and its body."""
+@dataclass
+class Reply:
+    """What the target answered to the last request a step made outside the page's own flow, and what
+    the scenario expects of it."""
 
-    status: int
-    text: str
+    status: int = 0
+    text: str = ""
+    client_error_expected: bool = False
+    secrets_sent: list[str] = field(default_factory=list)
+    """Values that must never come back in the answer (a password)."""
 
 
 @dataclass(frozen=True)
@@ -80,17 +84,7 @@ class Cast:
         self._new_context = new_context
         self.members: dict[str, Member] = {}
         self.company: Company | None = None
-        self.last_http_status: int = 0
-        self.answers: dict[str, object] = {}
-        self.timings: list[dict] = []
-        self.planted: list[dict] = []
-        self.opened: list[tuple[str, str, int]] = []
         self.misbehaving: set[str] = set()
-        self.last_answer: Answer | None = None
-        self.return_parameter = ""
-        self.own_return_address = ""
-        self.secrets_sent: list[str] = []
-        self.expect_client_error = False
 
     def person(self, handle: str) -> Member:
         """The member named `handle`, made up on first mention."""

@@ -11,7 +11,7 @@ from loginspec.contract import Contract
 from loginspec.people import PersonFactory
 from loginspec.targets import Target
 
-from .cast import Cast
+from .cast import Cast, Reply
 
 expect.set_options(timeout=10_000)
 
@@ -28,3 +28,8 @@ def cast(target: Target, people: PersonFactory, new_context: Callable[..., Brows
 def contract(target: Target) -> Contract:
     """What the target shows and promises: the names, wordings and numbers steps rely on."""
     return target.contract
+
+
+@pytest.fixture
+def reply() -> Reply:
+    return Reply()

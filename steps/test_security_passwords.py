@@ -8,7 +8,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from loginspec.contract import Contract
 from loginspec.targets import Target
 
-from .cast import Cast
+from .cast import Cast, Reply
 from .common.passwords import REASONS
 from .inspection import INTERNALS
 from .journeys import log_in
@@ -79,7 +79,7 @@ def refused_without_script(cast: Cast, target: Target, contract: Contract, reaso
 
 
 @when(parsers.parse("{name:w} sends a password of {megabytes:d} MB from the login screen"))
-def sends_huge_password(cast: Cast, target: Target, name: str, megabytes: int) -> None:
+def sends_huge_password(cast: Cast, target: Target, reply: Reply, name: str, megabytes: int) -> None:
     page = cast.browser(name)
     login = LoginPage(page, target).open()
     login.enter_user_id(cast.user_id(name))
@@ -89,11 +89,11 @@ def sends_huge_password(cast: Cast, target: Target, name: str, megabytes: int) -
         lambda response: response.url.startswith(target.base_url) and response.request.resource_type == "document"
     ) as answer:
         login.log_in_button.click()
-    cast.last_http_status = answer.value.status
+    reply.status = answer.value.status
 
 
 @when(parsers.parse("{name:w} sends a new password of {megabytes:d} MB"))
-def sends_huge_new_password(cast: Cast, target: Target, name: str, megabytes: int) -> None:
+def sends_huge_new_password(cast: Cast, target: Target, reply: Reply, name: str, megabytes: int) -> None:
     page = cast.browser(name)
     form = CreatePasswordPage(page, target)
     form.expect_shown()
@@ -105,16 +105,16 @@ def sends_huge_new_password(cast: Cast, target: Target, name: str, megabytes: in
         lambda response: response.url.startswith(target.base_url) and response.request.resource_type == "document"
     ) as answer:
         form.submit_button.click()
-    cast.last_http_status = answer.value.status
+    reply.status = answer.value.status
 
 
 @then("the CRM answers with a 4xx status and a readable message")
-def answered_4xx_readably(cast: Cast, contract: Contract) -> None:
+def answered_4xx_readably(cast: Cast, contract: Contract, reply: Reply) -> None:
     page = cast.browser(next(iter(cast.members)))
     body = page.evaluate("() => document.body.innerText")
     assert body.strip() and not INTERNALS.search(body), body[:300]
     contract.require("refusal_status")
-    assert 400 <= cast.last_http_status < 500, cast.last_http_status
+    assert 400 <= reply.status < 500, reply.status
 
 
 @given(parsers.parse("{first:w} and {second:w} are active users with the same password"))

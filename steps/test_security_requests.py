@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import html
 import secrets
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit
 
+import pytest
 from playwright.sync_api import Page, Request, Route, expect
 from pytest_bdd import parsers, scenarios, then, when
 
 from loginspec.contract import Contract
 from loginspec.targets import Target
 
-from .cast import Answer, Cast
+from .cast import Cast, Reply
 from .inspection import INTERNALS
 from .interception import Submission, altered_submissions, require_form_post, send_again, trapped_submission
 from .journeys import expect_main_screen, log_in
@@ -66,9 +68,9 @@ def cross_site_post(cast: Cast, target: Target, name: str) -> None:
 
 
 @when(parsers.parse("{name:w}'s browser posts to the Log out address without the form's token"))
-def same_site_post_without_token(cast: Cast, target: Target, name: str) -> None:
+def same_site_post_without_token(cast: Cast, reply: Reply, target: Target, name: str) -> None:
     action = _log_out_request(cast, target, name).url
-    cast.last_http_status = cast.browser(name).evaluate(
+    reply.status = cast.browser(name).evaluate(
         """async (action) => (await fetch(action, {method: "POST", credentials: "same-origin",
                headers: {"Content-Type": "application/x-www-form-urlencoded"}, body: "x=1"})).status""",
         action,
@@ -76,17 +78,17 @@ def same_site_post_without_token(cast: Cast, target: Target, name: str) -> None:
 
 
 @then("the CRM refuses it with a 4xx status")
-def refused_4xx(cast: Cast, contract: Contract) -> None:
+def refused_4xx(reply: Reply, contract: Contract) -> None:
     contract.require("refusal_status")
-    assert 400 <= cast.last_http_status < 500, cast.last_http_status
+    assert 400 <= reply.status < 500, reply.status
 
 
 @when(parsers.parse("the second browser sends the Log out request {name:w}'s first browser would have sent"))
-def log_out_replayed_elsewhere(cast: Cast, target: Target, name: str) -> None:
+def log_out_replayed_elsewhere(cast: Cast, reply: Reply, target: Target, name: str) -> None:
     submission = _log_out_request(cast, target, name)
     second = cast.browser(name, "second")
     cast.person(name).addresses["signed in elsewhere"] = second.url
-    cast.last_http_status = send_again(second, submission)
+    reply.status = send_again(second, submission)
 
 
 @then(parsers.parse("{name:w} is still signed in in the second browser"))
@@ -97,14 +99,14 @@ def still_signed_in_second(cast: Cast, target: Target, name: str) -> None:
 
 
 @when(parsers.parse("a browser of {name:w}'s sends the sign-in another browser of {name2:w}'s was about to send"))
-def sign_in_replayed_elsewhere(cast: Cast, target: Target, name: str, name2: str) -> None:
+def sign_in_replayed_elsewhere(cast: Cast, reply: Reply, target: Target, name: str, name2: str) -> None:
     password = cast.person(name).person.password
     elsewhere = cast.browser(name, "elsewhere")
     with trapped_submission(elsewhere, target, carrying=password) as caught:
         LoginPage(elsewhere, target).open().sign_in(cast.user_id(name), password)
     page = cast.browser(name)
     LoginPage(page, target).open()
-    cast.last_http_status = send_again(page, caught[0])
+    reply.status = send_again(page, caught[0])
 
 
 @when(parsers.parse("{name:w}'s browser opens the Log out address with GET"))
@@ -113,13 +115,26 @@ def get_log_out(cast: Cast, target: Target, name: str) -> None:
     cast.browser(name).goto(action)
 
 
-def _return_parameter(cast: Cast, target: Target, name: str) -> str:
-    """The query parameter the CRM uses for "come back here after sign-in", found as a user meets it:
-    a signed-out visit to a page of the CRM lands on the login screen with that page's path."""
+@dataclass
+class ReturnAddress:
+    """How the CRM carries "come back here after sign-in": its query parameter, and a page of its own."""
+
+    parameter: str = ""
+    own_path: str = ""
+
+
+@pytest.fixture
+def return_address() -> ReturnAddress:
+    return ReturnAddress()
+
+
+def _learn_return_address(cast: Cast, target: Target, name: str, learnt: ReturnAddress) -> None:
+    """Found as a user meets it: a signed-out visit to a page of the CRM lands on the login screen with
+    that page's path in a query parameter."""
     page = log_in(cast, target, name, browser="probe")
     expect_main_screen(cast, target, name, browser="probe")
     deep_link = MainScreen(page, target).other_areas()[0]
-    cast.own_return_address = urlsplit(deep_link).path
+    learnt.own_path = urlsplit(deep_link).path
     stranger = cast.new_page()
     try:
         stranger.goto(deep_link)
@@ -127,41 +142,48 @@ def _return_parameter(cast: Cast, target: Target, name: str) -> str:
         landed = stranger.url
     finally:
         stranger.context.close()
-    path = urlsplit(deep_link).path
-    found = [key for key, value in parse_qsl(urlsplit(landed).query) if value == path]
-    assert found, f"the login screen at {landed} names no return address {path}"
-    return found[0]
+    found = [key for key, value in parse_qsl(urlsplit(landed).query) if value == learnt.own_path]
+    assert found, f"the login screen at {landed} names no return address {learnt.own_path}"
+    learnt.parameter = found[0]
 
 
 @when(parsers.parse('{name:w} is sent to the login screen with the return address "{address}"'))
-def sent_to_login_with_return(cast: Cast, target: Target, contract: Contract, name: str, address: str) -> None:
+def sent_to_login_with_return(
+    cast: Cast, target: Target, contract: Contract, return_address: ReturnAddress, name: str, address: str
+) -> None:
     contract.require("return_address")
-    parameter = cast.return_parameter = _return_parameter(cast, target, name)
+    _learn_return_address(cast, target, name, return_address)
     page = cast.browser(name)
-    page.goto(target.login_url + "?" + urlencode({parameter: address}))
+    page.goto(target.login_url + "?" + urlencode({return_address.parameter: address}))
     LoginPage(page, target).expect_shown()
 
 
 @when(parsers.parse('{name:w}, already signed in, is sent to the login screen with the return address "{address}"'))
-def signed_in_sent_to_login_with_return(cast: Cast, target: Target, name: str, address: str) -> None:
+def signed_in_sent_to_login_with_return(
+    cast: Cast, target: Target, return_address: ReturnAddress, name: str, address: str
+) -> None:
     """The parameter the earlier step found; a signed-in person is sent on from the login screen."""
     page = cast.browser(name)
-    page.goto(target.login_url + "?" + urlencode({cast.return_parameter: address}))
+    page.goto(target.login_url + "?" + urlencode({return_address.parameter: address}))
 
 
 @when(parsers.parse("{name:w} is sent to the login screen with a return address of the CRM's own"))
-def sent_to_login_with_own_return(cast: Cast, target: Target, contract: Contract, name: str) -> None:
+def sent_to_login_with_own_return(
+    cast: Cast, target: Target, contract: Contract, return_address: ReturnAddress, name: str
+) -> None:
     contract.require("return_address")
-    parameter = _return_parameter(cast, target, name)
+    _learn_return_address(cast, target, name, return_address)
     page = cast.browser(name)
-    page.goto(target.login_url + "?" + urlencode({parameter: cast.own_return_address}))
+    page.goto(target.login_url + "?" + urlencode({return_address.parameter: return_address.own_path}))
     LoginPage(page, target).expect_shown()
 
 
 @when(parsers.parse('{name:w} logs in on that screen, the form\'s return address changed on its way to "{address}"'))
-def logs_in_with_return_changed(cast: Cast, target: Target, contract: Contract, name: str, address: str) -> None:
+def logs_in_with_return_changed(
+    cast: Cast, target: Target, contract: Contract, return_address: ReturnAddress, name: str, address: str
+) -> None:
     """The field that carries the CRM's own return address, wherever the form keeps it, is changed."""
-    own = cast.own_return_address
+    own = return_address.own_path
 
     def change(request: Request) -> dict[str, object]:
         submission = Submission(request.url, request.method, request.headers, request.post_data_buffer or b"")
@@ -242,13 +264,13 @@ def _replace(body: str, field: str, raw_value: str) -> str:
 
 
 @when(parsers.parse("the CRM receives {input_kind}"))
-def crm_receives(cast: Cast, target: Target, contract: Contract, input_kind: str) -> None:
+def crm_receives(cast: Cast, reply: Reply, target: Target, contract: Contract, input_kind: str) -> None:
     page = cast.browser("a visitor")
     if input_kind == "a request to an address that is not there":
         response = page.goto(target.url(f"/no-such-page-{secrets.token_hex(4)}"))
         assert response is not None
-        cast.last_answer = Answer(response.status, response.text())
-        cast.expect_client_error = True
+        reply.status, reply.text = response.status, response.text()
+        reply.client_error_expected = True
         return
     login = LoginPage(page, target).open()
     # Shaped as an email address, which an online login screen's field may insist on.
@@ -268,20 +290,18 @@ def crm_receives(cast: Cast, target: Target, contract: Contract, input_kind: str
     with altered_submissions(page, target, alter), page.expect_response(submitted) as answer:
         login.try_to_submit(user_id, password)
     page.wait_for_load_state()
-    cast.last_answer = Answer(answer.value.status, page.content())
+    reply.status, reply.text = answer.value.status, page.content()
     # The form's own token may come back in the next form; the password never may.
-    cast.secrets_sent = [password, quote_plus(password)]
-    cast.expect_client_error = change is not None
+    reply.secrets_sent = [password, quote_plus(password)]
+    reply.client_error_expected = change is not None
 
 
 @then("the answer is a 4xx with no stack trace, SQL or internal detail")
-def generic_error(cast: Cast, contract: Contract) -> None:
-    answer = cast.last_answer
-    assert answer is not None
-    assert answer.status < 500, answer.status
-    assert not INTERNALS.search(answer.text), INTERNALS.search(answer.text)
-    echoed = [secret for secret in cast.secrets_sent if secret in answer.text]
+def generic_error(reply: Reply, contract: Contract) -> None:
+    assert reply.status < 500, reply.status
+    assert not INTERNALS.search(reply.text), INTERNALS.search(reply.text)
+    echoed = [secret for secret in reply.secrets_sent if secret in reply.text]
     assert not echoed, f"the answer repeats what was sent: {echoed}"
-    if cast.expect_client_error:
+    if reply.client_error_expected:
         contract.require("refusal_status")
-        assert 400 <= answer.status < 500, answer.status
+        assert 400 <= reply.status < 500, reply.status

@@ -6,6 +6,7 @@ import json
 import secrets
 from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import Response, expect
 from pytest_bdd import given, parsers, scenarios, then, when
 
@@ -22,6 +23,18 @@ from .pages.service import ServiceDashboard, ServiceLanding
 from .pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog, UsersPage
 
 scenarios("security/sessions.feature")
+
+
+@pytest.fixture
+def planted_cookies() -> list[dict]:
+    """The cookies someone planted in a browser before its owner signed in."""
+    return []
+
+
+@pytest.fixture
+def opened_by_a_stranger() -> list[tuple[str, str, int]]:
+    """(what it was, where the stranger ended up, how many login headings it showed) for each address."""
+    return []
 
 
 def _session_cookies_of(cast: Cast, target: Target, name: str, which: str = "first") -> list[dict]:
@@ -112,29 +125,30 @@ def session_ids_not_stored(cast: Cast, target: Target, contract: Contract, name:
 
 
 @given(parsers.parse("someone has planted session cookies in {name:w}'s browser before {name2:w} logs in"))
-def planted_cookies(cast: Cast, target: Target, name: str, name2: str) -> None:
+def plants_cookies(cast: Cast, target: Target, planted_cookies: list[dict], name: str, name2: str) -> None:
     """Cookies named like the CRM's session cookies (learnt by signing in elsewhere), with made-up values."""
     probe = log_in_the_usual_way(cast, target, name, browser="probe")
     expect_main_screen(cast, target, name, browser="probe")
     cast.person(name).addresses["signed in"] = probe.url
     real = _session_cookies_of(cast, target, name, "probe")
-    planted = [{"name": cookie["name"], "value": secrets.token_urlsafe(16), "url": target.base_url} for cookie in real]
-    cast.browser(name).context.add_cookies(planted)  # type: ignore[arg-type]
-    cast.planted = planted
+    planted_cookies += [
+        {"name": cookie["name"], "value": secrets.token_urlsafe(16), "url": target.base_url} for cookie in real
+    ]
+    cast.browser(name).context.add_cookies(planted_cookies)  # type: ignore[arg-type]
 
 
 @then(parsers.parse("{name:w}'s browser holds session ids other than the planted ones"))
-def not_the_planted_ids(cast: Cast, target: Target, name: str) -> None:
+def not_the_planted_ids(cast: Cast, target: Target, planted_cookies: list[dict], name: str) -> None:
     MainScreen(cast.browser(name), target).expect_open_for(cast.person(name).person.name)
     held = {cookie["name"]: cookie["value"] for cookie in cast.browser(name).context.cookies(target.base_url)}
-    for cookie in cast.planted:
+    for cookie in planted_cookies:
         assert held.get(cookie["name"]) != cookie["value"], f"{cookie['name']} kept the planted value"
 
 
 @then(parsers.parse("the planted session ids open nothing of {name:w}'s"))
-def planted_ids_open_nothing(cast: Cast, target: Target, name: str) -> None:
+def planted_ids_open_nothing(cast: Cast, target: Target, planted_cookies: list[dict], name: str) -> None:
     member = cast.person(name)
-    assert not opens_in_a_new_browser(cast, target, member.addresses["signed in"], cast.planted, member.person.name)
+    assert not opens_in_a_new_browser(cast, target, member.addresses["signed in"], planted_cookies, member.person.name)
 
 
 @when(parsers.parse("{name:w} keeps using the CRM, never idle for long, until the absolute timeout has passed"))
@@ -205,21 +219,22 @@ def has_opened_service(cast: Cast, target: Target, name: str) -> None:
 
 
 @when(parsers.parse("the addresses {name:w} visited are opened in a browser that has not signed in"))
-def strangers_open_addresses(cast: Cast, target: Target, name: str) -> None:
+def strangers_open_addresses(
+    cast: Cast, target: Target, opened_by_a_stranger: list[tuple[str, str, int]], name: str
+) -> None:
     stranger = cast.browser(name, "stranger")
-    cast.opened = []
     for label, address in cast.person(name).addresses.items():
         stranger.goto(address)
         login = LoginPage(stranger, target)
         signed_in = MainScreen(stranger, target).signed_in_user
         expect(login.heading.or_(signed_in).first).to_be_visible()
-        cast.opened.append((label, stranger.url, login.heading.count()))
+        opened_by_a_stranger.append((label, stranger.url, login.heading.count()))
 
 
 @then("each of them shows a login screen instead")
-def each_shows_login(cast: Cast, target: Target) -> None:
-    assert len(cast.opened) >= 3, cast.opened
-    for label, url, login_headings in cast.opened:
+def each_shows_login(cast: Cast, target: Target, opened_by_a_stranger: list[tuple[str, str, int]]) -> None:
+    assert len(opened_by_a_stranger) >= 3, opened_by_a_stranger
+    for label, url, login_headings in opened_by_a_stranger:
         assert login_headings == 1, f"{label} opened {url} without a login screen"
     member = next(iter(cast.members.values()))
     expect(MainScreen(member.browsers["stranger"], target).signed_in_user).to_have_count(0)

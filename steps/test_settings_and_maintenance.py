@@ -8,7 +8,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from loginspec.contract import Contract
 from loginspec.targets import Target
 
-from .cast import Cast
+from .cast import Cast, Reply
 from .common.passwords import REASONS
 from .inspection import INTERNALS
 from .interception import in_another_browser, require_form_post, send_again, trapped_submission
@@ -290,7 +290,7 @@ def filled_in_add_user(cast: Cast, target: Target, contract: Contract, admin: st
         " before accepting the amendment"
     )
 )
-def sends_add_user_before_terms(cast: Cast, target: Target, name: str, other: str, name2: str) -> None:
+def sends_add_user_before_terms(cast: Cast, target: Target, reply: Reply, name: str, other: str, name2: str) -> None:
     """Ada's own form (the amendment's OK) is trapped to learn her browser's hidden values."""
     page = cast.browser(name)
     terms = TermsDialog(page, target)
@@ -299,4 +299,4 @@ def sends_add_user_before_terms(cast: Cast, target: Target, name: str, other: st
         terms.ok()
     theirs = cast.person(other).held_request
     assert theirs is not None
-    cast.last_http_status = send_again(page, in_another_browser(theirs, caught[0]))
+    reply.status = send_again(page, in_another_browser(theirs, caught[0]))

@@ -12,7 +12,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from loginspec.contract import Contract
 from loginspec.targets import Target
 
-from .cast import Cast
+from .cast import Cast, Reply
 from .common.single_sign_on import is_answer_to_crm, provider_of
 from .inspection import INTERNALS
 from .interception import in_another_browser, require_form_post, send_again, trapped_submission
@@ -137,7 +137,7 @@ def filled_in_password_form(cast: Cast, target: Target, contract: Contract, name
         "{name:w}'s browser sends {other:w}'s form instead, with {name2:w}'s own form token and a new password"
     )
 )
-def sends_other_form(cast: Cast, target: Target, name: str, other: str, name2: str) -> None:
+def sends_other_form(cast: Cast, target: Target, reply: Reply, name: str, other: str, name2: str) -> None:
     """Ann's own form (the email address) is trapped to learn her browser's hidden values; Ben's password
     form then goes out from Ann's browser with those values and Ann's password in place of his."""
     page = cast.browser(name)
@@ -147,4 +147,4 @@ def sends_other_form(cast: Cast, target: Target, name: str, other: str, name2: s
     theirs = cast.person(other).held_request
     assert theirs is not None
     typed = {cast.person(other).person.password: cast.new_password(name)}
-    cast.last_http_status = send_again(page, in_another_browser(theirs, caught[0], typed))
+    reply.status = send_again(page, in_another_browser(theirs, caught[0], typed))

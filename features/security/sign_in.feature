@@ -21,7 +21,7 @@ Feature: Failed sign-ins, enumeration and guessing
   @online @onsite @SEC-8
   Scenario: The time of a failed sign-in does not tell whether the user exists
     Given Ann is an active user
-    When wrong passwords are tried 5 times for Ann and 5 times for user IDs nobody has
+    When wrong passwords are tried 6 times for Ann and 6 times for user IDs nobody has
     Then the answers for unknown user IDs take about as long as those for Ann
 
   @online @onsite @SEC-9 @needs-clock-control

@@ -9,7 +9,7 @@ from pytest_bdd import given, parsers, then, when
 
 from loginspec.targets import IdentityProvider, Target
 
-from ..cast import Answer, Cast
+from ..cast import Cast, Reply
 from ..inspection import INTERNALS
 from ..journeys import PROVIDERS, activate_with_provider, expect_main_screen
 from ..pages.activation import CreatePasswordPage, SingleSignOnActivationPage
@@ -131,7 +131,7 @@ def holds_answer(cast: Cast, provider: str) -> None:
         r"|with its code garbled)"
     )
 )
-def delivers_held_answer(cast: Cast, target: Target, tampering: str) -> None:
+def delivers_held_answer(cast: Cast, target: Target, reply: Reply, tampering: str) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
     if member.held_answer is None:
         assert cast.company and cast.company.sso_provider
@@ -148,12 +148,12 @@ def delivers_held_answer(cast: Cast, target: Target, tampering: str) -> None:
     member.answer_browser, url = deliveries[tampering]
     response = cast.browser(member.handle, member.answer_browser).goto(url)
     assert response is not None
-    cast.last_answer = Answer(response.status, response.text())
-    cast.expect_client_error = tampering != "as it is"
+    reply.status, reply.text = response.status, response.text()
+    reply.client_error_expected = tampering != "as it is"
 
 
 @when(parsers.parse("the held answer is delivered again, with the cookies {name:w}'s browser held before it"))
-def delivers_held_answer_with_old_cookies(cast: Cast, target: Target, name: str) -> None:
+def delivers_held_answer_with_old_cookies(cast: Cast, target: Target, reply: Reply, name: str) -> None:
     """Someone who copied the browser's cookies while the answer was on its way replays both."""
     member = cast.person(name)
     assert member.held_answer
@@ -164,7 +164,7 @@ def delivers_held_answer_with_old_cookies(cast: Cast, target: Target, name: str)
     response = page.goto(member.held_answer)
     assert response is not None
     member.answer_browser = "first"
-    cast.last_answer = Answer(response.status, response.text())
+    reply.status, reply.text = response.status, response.text()
 
 
 @then(parsers.parse("the CRM asked {provider} to redeem the held answer's code only once"))
