@@ -95,10 +95,13 @@ def main(argv: list[str] | None = None) -> int:
         help="run all of a fault's scenarios and list every one that fails (default: the first settles it)",
     )
     parser.add_argument("--start", action="store_true", help="check: also start the faulty CRM (slower)")
+    parser.add_argument(
+        "--faults-dir", type=Path, default=FAULTS_DIR, help=f"where the fault files are (default {FAULTS_DIR})"
+    )
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds one fault's run may take")
     arguments = parser.parse_args(argv)
     try:
-        faults = _selected(load_all(FAULTS_DIR), arguments.faults, arguments.id)
+        faults = _selected(load_all(arguments.faults_dir), arguments.faults, arguments.id)
     except FaultError as problem:
         print(problem, file=sys.stderr)
         return 2
