@@ -163,6 +163,7 @@ class Cast:
                     Visit(response.url, response.status, response.request.resource_type, response.headers)
                 ),
             )
+            page.on("request", lambda request: member.asked_for.append(request.url))
             page.on(
                 "framenavigated", lambda frame: member.shown.append(frame.url) if frame is page.main_frame else None
             )

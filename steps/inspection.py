@@ -19,7 +19,9 @@ from .pages.login import LoginPage
 # What a response must never show: the harness's own knowledge of leaked internals, in any language.
 INTERNALS = re.compile(
     r"Traceback|File \"|\.py\", line|sqlite3?\b|SELECT |INSERT INTO|constraint failed|\w+(Error|Exception)\("
-    r"|Exception:|starlette\.|uvicorn|\bid_token\b|\bb'",
+    r"|Exception:|starlette\.|uvicorn|\bb'|codec can't|ordinal not in range"
+    # what an OpenID Connect client knows and a person need not: protocol errors and token parts
+    r"|\bid_token\b|invalid_grant|invalid_request|invalid_client|unauthorized_client|\bclaims? refused|\bnonce\b",
 )
 BASE64URL = re.compile(r"^[A-Za-z0-9_-]+$")
 HEX = re.compile(r"^[0-9a-fA-F]+$")

@@ -97,10 +97,12 @@ def sends_huge_new_password(cast: Cast, target: Target, reply: Reply, name: str,
     page = cast.browser(name)
     form = CreatePasswordPage(page, target)
     form.expect_shown()
-    cast.person(name).attempted_password = "x" * (megabytes * 1024 * 1024)
-    # As if pasted into both fields: typing a megabyte key by key would take the browser minutes.
+    # Random text, strong by any rating, so that only its size can be the reason to refuse it; pasted into
+    # both fields, as typing a megabyte key by key would take the browser minutes.
+    huge = cast.people.scramble(64) * (megabytes * 1024 * 1024 // 64)
+    cast.person(name).attempted_password = huge
     for field in (form.password, form.confirmation):
-        field.evaluate("(field, size) => { field.value = 'x'.repeat(size); }", megabytes * 1024 * 1024)
+        field.evaluate("(field, value) => { field.value = value; }", huge)
     with page.expect_response(
         lambda response: response.url.startswith(target.base_url) and response.request.resource_type == "document"
     ) as answer:
