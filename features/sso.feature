@@ -259,6 +259,7 @@ Feature: Log in with single sign-on
       | Google Workspace | other_domain     |
       | Google Workspace | other_subject    |
       | Google Workspace | email_unverified |
+      | Google Workspace | no_hosted_domain |
 
   @online @SSO-6 @SSO-2
   Scenario Outline: Activation through <provider> is refused when the ID token is forged or mismatched: <misbehaviour>
@@ -302,6 +303,7 @@ Feature: Log in with single sign-on
       | Microsoft 365    | other_tenant     |
       | Google Workspace | other_domain     |
       | Google Workspace | email_unverified |
+      | Google Workspace | no_hosted_domain |
 
   @online @SEC-36
   Scenario Outline: After logging out of the CRM, no new session starts without the user, even signed in at <provider>

@@ -101,7 +101,11 @@ class GoogleFlavour(Flavour):
     sign_in_path = "/v3/signin"
     response_modes = ("query",)
     asks_to_stay_signed_in = False
-    misbehaviours = COMMON_KINDS | {Misbehaviour.EMAIL_UNVERIFIED, Misbehaviour.OTHER_DOMAIN}
+    misbehaviours = COMMON_KINDS | {
+        Misbehaviour.EMAIL_UNVERIFIED,
+        Misbehaviour.OTHER_DOMAIN,
+        Misbehaviour.NO_HOSTED_DOMAIN,
+    }
     alerts = Alerts(
         no_email="Enter an email or phone number",
         unknown_user="Couldn't find your Google Account",
@@ -234,6 +238,10 @@ class GoogleFlavour(Flavour):
             tampered["azp"] = tampered["aud"]
         elif kind is Misbehaviour.EMAIL_UNVERIFIED:
             tampered["email_verified"] = False
+        elif kind is Misbehaviour.NO_HOSTED_DOMAIN:
+            # A personal Google account registered with the same (work) email address.
+            tampered.pop("hd", None)
+            tampered["sub"] = google_subject()
         elif kind is Misbehaviour.OTHER_DOMAIN:
             # Another Workspace account that happens to have the same email address.
             tampered.update(hd=f"elsewhere-{secrets.token_hex(4)}.test", sub=google_subject())

@@ -32,6 +32,7 @@ class Misbehaviour(enum.StrEnum):
     EMAIL_UNVERIFIED = "email_unverified"  # Google only
     OTHER_TENANT = "other_tenant"  # Microsoft only
     OTHER_DOMAIN = "other_domain"  # Google only
+    NO_HOSTED_DOMAIN = "no_hosted_domain"  # Google only: a consumer account that carries the user's email
     # Token endpoint: id_token signature
     BAD_SIGNATURE = "bad_signature"
     UNKNOWN_KID = "unknown_kid"
@@ -51,7 +52,9 @@ SIGNATURE_FORGERIES = frozenset(
         Misbehaviour.EMBEDDED_JWK,
     }
 )
-FLAVOUR_SPECIFIC = frozenset({Misbehaviour.EMAIL_UNVERIFIED, Misbehaviour.OTHER_TENANT, Misbehaviour.OTHER_DOMAIN})
+FLAVOUR_SPECIFIC = frozenset(
+    {Misbehaviour.EMAIL_UNVERIFIED, Misbehaviour.OTHER_TENANT, Misbehaviour.OTHER_DOMAIN, Misbehaviour.NO_HOSTED_DOMAIN}
+)
 COMMON_KINDS = frozenset(Misbehaviour) - FLAVOUR_SPECIFIC
 TOKEN_ANSWERS = frozenset(Misbehaviour) - AUTHORIZE_REFUSALS - AUTHORIZE_ANSWERS
 

@@ -21,5 +21,9 @@ def test_google_words_every_problem_it_can_meet() -> None:
 
 def test_misbehaviour_kinds_per_flavour() -> None:
     assert MicrosoftFlavour.misbehaviours == COMMON_KINDS | {Misbehaviour.OTHER_TENANT}
-    assert GoogleFlavour.misbehaviours == COMMON_KINDS | {Misbehaviour.EMAIL_UNVERIFIED, Misbehaviour.OTHER_DOMAIN}
+    assert GoogleFlavour.misbehaviours == COMMON_KINDS | {
+        Misbehaviour.EMAIL_UNVERIFIED,
+        Misbehaviour.OTHER_DOMAIN,
+        Misbehaviour.NO_HOSTED_DOMAIN,
+    }
     assert Misbehaviour.ACCESS_DENIED in COMMON_KINDS and Misbehaviour.OTHER_TENANT not in COMMON_KINDS

@@ -194,6 +194,15 @@ def test_other_domain_keeps_the_email(google_party: Party, google_visitor: Brows
     assert claims["iss"] == google_party.issuer
 
 
+def test_no_hosted_domain_is_a_personal_account_with_the_same_email(
+    google_party: Party, google_visitor: Browser
+) -> None:
+    token = misbehaving_token(google_party, google_visitor, Misbehaviour.NO_HOSTED_DOMAIN)
+    claims = verified_claims(google_party, token)
+    assert "hd" not in claims
+    assert claims["email"] == google_party.email and claims["sub"] != google_party.subject
+
+
 def test_other_tenant_keeps_the_email(ms_party: Party, ms_visitor: Browser) -> None:
     claims = verified_claims(ms_party, misbehaving_token(ms_party, ms_visitor, Misbehaviour.OTHER_TENANT))
     assert claims["tid"] != ms_party.realm
