@@ -18,7 +18,7 @@ from .pages.settings import SettingsLoginPage, SettingsScreen
 scenarios("forgot_password.feature")
 
 # Longer than any answer of the CRM takes, well within the time a step waits for what it expects.
-SLOW_RELAY_SECONDS = 4
+SLOW_RELAY_SECONDS = 3
 
 
 @when(parsers.parse("{name:w} asks to reset the password once more than the email limit allows"))
