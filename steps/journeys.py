@@ -89,3 +89,18 @@ def request_reset(page: Page, target: Target, email: str) -> None:
     login = LoginPage(page, target).open()
     login.forgot_password_link.click()
     ForgotPasswordPage(page, target).request_for(email)
+
+
+def add_user(cast: Cast, target: Target, admin: str, new: str, role: str) -> UsersPage:
+    """The administrator adds a person in the Users screen as this profile asks (a user name onsite), to be
+    activated by email; emails that arrive from now on count as new for them."""
+    users = SettingsScreen(cast.browser(admin), target).open_users()
+    person = cast.person(new).person
+    cast.expect_mail(new)
+    users.add_user(
+        person.name,
+        email=person.email,
+        username=person.username if target.profile == "onsite" else None,
+        role=target.contract.role(role),
+    )
+    return users

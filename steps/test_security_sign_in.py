@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Page, Response
+from playwright.sync_api import Locator, Page, Response
 from pytest_bdd import parsers, scenarios, then, when
 
 from loginspec.targets import Target
@@ -43,6 +43,13 @@ def timings() -> list[Timing]:
     return []
 
 
+def _answer(response: Response, refusal: Locator) -> Answer:
+    """What a failed sign-in told the browser: status, redirect, the cookies it set, and the refusal's text."""
+    headers = response.all_headers()
+    cookies = sorted(line.split("=", 1)[0] for line in headers.get("set-cookie", "").splitlines() if line)
+    return Answer(response.status, headers.get("location", ""), tuple(cookies), refusal.inner_text())
+
+
 def _answer_to_sign_in(page: Page, target: Target, user_id: str, password: str) -> Response:
     """Sign in on a fresh login screen; the target's answer to the password (after any Next)."""
     login = LoginPage(page, target).open()
@@ -67,13 +74,9 @@ def four_failures(cast: Cast, target: Target, failed_answers: dict[str, Answer])
     for case, (user_id, password) in attempts.items():
         page = cast.browser("Ann", case)
         response = _answer_to_sign_in(page, target, user_id, password)
-        headers = response.all_headers()
-        cookies = sorted(line.split("=", 1)[0] for line in headers.get("set-cookie", "").splitlines() if line)
         login = LoginPage(page, target)
         login.expect_shown()
-        failed_answers[case] = Answer(
-            response.status, headers.get("location", ""), tuple(cookies), login.refusal.inner_text()
-        )
+        failed_answers[case] = _answer(response, login.refusal)
 
 
 @when("Settings and maintenance sign-ins fail for a wrong password, an unknown user ID, and a role without access")
@@ -91,13 +94,8 @@ def three_settings_failures(cast: Cast, target: Target, failed_answers: dict[str
             lambda response: response.url.startswith(target.base_url) and response.request.resource_type == "document"
         ) as answer:
             login.sign_in(user_id, password)
-        response = answer.value
-        headers = response.all_headers()
-        cookies = sorted(line.split("=", 1)[0] for line in headers.get("set-cookie", "").splitlines() if line)
         login.expect_shown()
-        failed_answers[case] = Answer(
-            response.status, headers.get("location", ""), tuple(cookies), login.refusal.inner_text()
-        )
+        failed_answers[case] = _answer(answer.value, login.refusal)
 
 
 @then(parsers.re(r"the (?:three|four) answers have the same text, status, cookies and redirect"))

@@ -9,7 +9,7 @@ from loginspec.contract import Contract
 from loginspec.targets import Target
 
 from ..cast import Cast
-from ..journeys import enter_settings, log_in_to_settings, users_screen_after_logging_in
+from ..journeys import add_user, enter_settings, log_in_to_settings, users_screen_after_logging_in
 from ..pages.settings import SettingsLoginPage, SettingsScreen, TermsDialog, UsersPage
 
 
@@ -31,16 +31,8 @@ def settings_opens_for(cast: Cast, target: Target, name: str) -> None:
 
 
 @when(parsers.parse("{name:w} adds {new:w} as a user with the role {role}"))
-def adds_user(cast: Cast, target: Target, contract: Contract, name: str, new: str, role: str) -> None:
-    users = SettingsScreen(cast.browser(name), target).open_users()
-    person = cast.person(new).person
-    cast.expect_mail(new)
-    users.add_user(
-        person.name,
-        email=person.email,
-        username=person.username if target.profile == "onsite" else None,
-        role=contract.role(role),
-    )
+def adds_user(cast: Cast, target: Target, name: str, new: str, role: str) -> None:
+    users = add_user(cast, target, name, new, role)
     expect(users.notice.or_(users.problem).first).to_be_visible()
 
 
