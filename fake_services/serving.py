@@ -2,7 +2,8 @@
 
 The listening socket is bound before the thread starts, so the port is known at once
 (port 0 picks a free one) and a caller can hand it out before the first request.
-`start()` returns only when uvicorn reports that it is serving.
+`start()` returns only when uvicorn reports that it is serving. Given a certificate and
+its key, it serves HTTPS.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import asyncio
 import contextlib
 import socket
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -46,6 +49,14 @@ class _SignallingServer(uvicorn.Server):
             self._loop.call_soon_threadsafe(self._exit_requested.set)
 
 
+@dataclass(frozen=True)
+class TlsFiles:
+    """A server certificate (PEM, the chain if any after it) and its private key (PEM)."""
+
+    certfile: Path
+    keyfile: Path
+
+
 class BackgroundServer:
     """One uvicorn server on a daemon thread, bound to `host:port` (0 for any free port).
 
@@ -54,11 +65,17 @@ class BackgroundServer:
     """
 
     def __init__(
-        self, app: ASGIApp | None = None, host: str = "127.0.0.1", port: int = 0, name: str = "server"
+        self,
+        app: ASGIApp | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        name: str = "server",
+        tls: TlsFiles | None = None,
     ) -> None:
         self.app = app
         self.host = host
         self.name = name
+        self.tls = tls
         # With the protocol named, accepted connections get TCP_NODELAY from asyncio; without
         # it, Nagle and delayed ACKs hold every second response on a connection for 40 ms.
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -70,14 +87,24 @@ class BackgroundServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
 
     def start(self, app: ASGIApp | None = None, timeout: float = 15.0) -> BackgroundServer:
         self.app = app or self.app
         if self.app is None:
             raise ValueError(f"{self.name} has no app to serve")
         config = uvicorn.Config(
-            self.app, log_level="warning", lifespan="auto", timeout_graceful_shutdown=2, access_log=False
+            self.app,
+            log_level="warning",
+            lifespan="auto",
+            timeout_graceful_shutdown=2,
+            access_log=False,
+            ssl_certfile=self.tls.certfile if self.tls else None,
+            ssl_keyfile=self.tls.keyfile if self.tls else None,
         )
         self._server = _SignallingServer(config)
         self._thread = threading.Thread(

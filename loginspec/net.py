@@ -7,7 +7,12 @@ header and TLS server name keep the original name.
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import ssl
+from collections.abc import Iterator
 from fnmatch import fnmatchcase
+from typing import Any
 
 import httpx
 
@@ -27,9 +32,10 @@ def parse_resolver_rules(rules: str) -> HostMap:
     return tuple(pairs)
 
 
-def mapped_url(url: httpx.URL, host_map: HostMap) -> httpx.URL | None:
-    """Where a request for `url` really goes, or None when no rule maps its host (as Chromium decides it)."""
-    host = url.host.lower()
+def mapped_address(host: str, port: int, host_map: HostMap) -> tuple[str, int] | None:
+    """Where a connection to `host:port` really goes, or None when no rule maps the host (as Chromium
+    decides it: the first matching rule wins, an EXCLUDE among them leaves the name to DNS)."""
+    host = host.lower()
     if any(not replacement and fnmatchcase(host, pattern.lower()) for pattern, replacement in host_map):
         return None
     replacement = next(
@@ -37,14 +43,23 @@ def mapped_url(url: httpx.URL, host_map: HostMap) -> httpx.URL | None:
     )
     if replacement is None:
         return None
-    address, _, port = replacement.partition(":")
-    return url.copy_with(host=address, port=int(port)) if port else url.copy_with(host=address)
+    address, _, mapped_port = replacement.partition(":")
+    return address, int(mapped_port) if mapped_port else port
+
+
+def mapped_url(url: httpx.URL, host_map: HostMap) -> httpx.URL | None:
+    """Where a request for `url` really goes, or None when no rule maps its host."""
+    default_port = 443 if url.scheme == "https" else 80
+    mapped = mapped_address(url.host, url.port or default_port, host_map)
+    if mapped is None:
+        return None
+    return url.copy_with(host=mapped[0], port=mapped[1])
 
 
 class HostMappingTransport(httpx.BaseTransport):
-    def __init__(self, host_map: HostMap) -> None:
+    def __init__(self, host_map: HostMap, verify: ssl.SSLContext | bool = True) -> None:
         self._host_map = host_map
-        self._inner = httpx.HTTPTransport()
+        self._inner = httpx.HTTPTransport(verify=verify)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         target = mapped_url(request.url, self._host_map)
@@ -64,9 +79,41 @@ class HostMappingTransport(httpx.BaseTransport):
         self._inner.close()
 
 
-def transport_for(host_map: HostMap = ()) -> httpx.BaseTransport:
-    return HostMappingTransport(host_map) if host_map else httpx.HTTPTransport()
+def transport_for(host_map: HostMap = (), verify: ssl.SSLContext | bool = True) -> httpx.BaseTransport:
+    """`verify`: the TLS context the harness trusts (loginspec.tls.client_context), or True for the system's."""
+    return HostMappingTransport(host_map, verify) if host_map else httpx.HTTPTransport(verify=verify)
 
 
-def http_client(host_map: HostMap = ()) -> httpx.Client:
-    return httpx.Client(transport=transport_for(host_map), timeout=15.0, follow_redirects=False)
+def http_client(host_map: HostMap = (), verify: ssl.SSLContext | bool = True) -> httpx.Client:
+    return httpx.Client(transport=transport_for(host_map, verify), timeout=15.0, follow_redirects=False)
+
+
+def _port_number(port: int | str | None) -> int:
+    if port is None or port == "":
+        return 0
+    if isinstance(port, int):
+        return port
+    return int(port) if port.isdigit() else socket.getservbyname(port)
+
+
+@contextlib.contextmanager
+def resolving(host_map: HostMap) -> Iterator[None]:
+    """The same mapping for every client library in this process (requests, smtplib, MSAL, google-auth):
+    the system resolver's answers are replaced for mapped names, ports included, while the clients keep
+    the original name for the Host header and TLS. For tests and tools, not for concurrent use."""
+    original = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, bytes):
+            host = host.decode("ascii")
+        if isinstance(host, str) and isinstance(port, int | str | None):
+            mapped = mapped_address(host, _port_number(port), host_map)
+            if mapped is not None:
+                return original(mapped[0], mapped[1], *args, **kwargs)
+        return original(host, port, *args, **kwargs)
+
+    socket.getaddrinfo = getaddrinfo
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = original
