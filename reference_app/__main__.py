@@ -30,7 +30,15 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--database", type=Path, default=None, help="SQLite file (default: var/crm-PROFILE.sqlite3)")
     parser.add_argument("--smtp-host", help="mail server (default: CRM_SMTP_HOST or 127.0.0.1)")
     parser.add_argument("--smtp-port", type=int, help="mail server port (default: CRM_SMTP_PORT or 2525)")
-    parser.add_argument("--host-map", help="outbound name mapping, e.g. '*.test=127.0.0.1' (default: CRM_HOST_MAP)")
+    parser.add_argument(
+        "--host-map",
+        help="outbound name mapping, e.g. '*.test=127.0.0.1,accounts.google.com=127.0.0.1:8443' (default: CRM_HOST_MAP)",
+    )
+    parser.add_argument("--certfile", type=Path, help="serve HTTPS with this certificate (PEM, chain after it)")
+    parser.add_argument("--keyfile", type=Path, help="the certificate's private key (PEM)")
+    parser.add_argument(
+        "--ca-file", type=Path, help="a private authority to trust besides the system's (default: CRM_CA_FILE)"
+    )
     parser.add_argument("--no-demo-accounts", action="store_true", help="do not create the demo accounts")
     parser.add_argument("--test-mode", action="store_true", help="open the control API and the movable clock")
     parser.add_argument(
@@ -43,11 +51,15 @@ def parse_arguments() -> argparse.Namespace:
 
 def main() -> None:
     arguments = parse_arguments()
-    base_url = arguments.base_url or f"http://{arguments.host}:{arguments.port}"
+    if (arguments.certfile is None) != (arguments.keyfile is None):
+        raise SystemExit("--certfile and --keyfile go together")
+    scheme = "https" if arguments.certfile else "http"
+    base_url = arguments.base_url or f"{scheme}://{arguments.host}:{arguments.port}"
     given: dict[str, object] = {
         "smtp_host": arguments.smtp_host,
         "smtp_port": arguments.smtp_port,
         "host_map": parse_host_map(arguments.host_map) if arguments.host_map is not None else None,
+        "ca_file": arguments.ca_file,
     }
     if os.environ.get("CRM_SMTP_PORT") is None and arguments.smtp_port is None:
         given["smtp_port"] = 2525  # the mail sink's usual port, rather than 25
@@ -72,7 +84,14 @@ def main() -> None:
             print(f"  {account.role:<15} user ID {account.user_id:<16} password {DEMO_PASSWORD}")
     if settings.test_mode:
         print(f"  Control API: {settings.base_url}/_control/... with 'Authorization: Bearer {settings.control_secret}'")
-    uvicorn.run(app, host=arguments.host, port=arguments.port, log_level="info")
+    uvicorn.run(
+        app,
+        host=arguments.host,
+        port=arguments.port,
+        log_level="info",
+        ssl_certfile=arguments.certfile,
+        ssl_keyfile=arguments.keyfile,
+    )
 
 
 if __name__ == "__main__":

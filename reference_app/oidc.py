@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from authlib.common.security import generate_token
@@ -72,9 +73,15 @@ class AuthorizationRequest:
 class OidcClient:
     """One identity provider (Microsoft or Google), for all the companies that use it."""
 
-    def __init__(self, provider: IdentityProviderSettings, host_map: tuple[tuple[str, str], ...] = ()) -> None:
+    def __init__(
+        self,
+        provider: IdentityProviderSettings,
+        host_map: tuple[tuple[str, str], ...] = (),
+        ca_file: Path | None = None,
+    ) -> None:
         self.provider = provider
         self._host_map = host_map
+        self._ca_file = ca_file
         self._metadata: dict[str, tuple[float, ProviderMetadata]] = {}
         self._keys: dict[str, KeySet] = {}
 
@@ -93,7 +100,7 @@ class OidcClient:
         return f"{authority}/.well-known/openid-configuration"
 
     def _http(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=transport(self._host_map), timeout=TIMEOUT)
+        return httpx.AsyncClient(transport=transport(self._host_map, self._ca_file), timeout=TIMEOUT)
 
     def _oauth(self, redirect_uri: str) -> AsyncOAuth2Client:
         return AsyncOAuth2Client(
@@ -103,7 +110,7 @@ class OidcClient:
             code_challenge_method="S256",
             scope=SCOPE,
             redirect_uri=redirect_uri,
-            transport=transport(self._host_map),
+            transport=transport(self._host_map, self._ca_file),
             timeout=TIMEOUT,
         )
 

@@ -69,8 +69,10 @@ class Settings:
 
     identity_providers: tuple[IdentityProviderSettings, ...] = ()
     # Outbound name mapping, like curl's --resolve: ("*.test", "127.0.0.1") sends
-    # the app's own HTTP calls for those names to that address.
+    # the app's own HTTP calls for those names to that address ("127.0.0.1:8443": and port).
     host_map: tuple[tuple[str, str], ...] = ()
+    # A private certificate authority trusted besides the system's, for the identity providers and the mail relay.
+    ca_file: Path | None = None
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -117,6 +119,8 @@ class Settings:
             values["smtp_port"] = int(env["CRM_SMTP_PORT"])
         if env.get("CRM_TEST_MODE"):
             values["test_mode"] = env["CRM_TEST_MODE"].lower() in ("1", "true", "yes")
+        if env.get("CRM_CA_FILE"):
+            values["ca_file"] = Path(env["CRM_CA_FILE"])
         if env.get("CRM_HOST_MAP"):
             values["host_map"] = parse_host_map(env["CRM_HOST_MAP"])
         providers = []
@@ -138,7 +142,7 @@ class Settings:
 
 
 def parse_host_map(text: str) -> tuple[tuple[str, str], ...]:
-    """Parse `*.test=127.0.0.1,idp.example=10.0.0.5` into pairs."""
+    """Parse `*.test=127.0.0.1,accounts.google.com=127.0.0.1:8443` into pairs."""
     pairs = []
     for item in filter(None, (part.strip() for part in text.split(","))):
         pattern, _, address = item.partition("=")
