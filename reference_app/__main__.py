@@ -32,7 +32,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--smtp-port", type=int, help="mail server port (default: CRM_SMTP_PORT or 2525)")
     parser.add_argument(
         "--host-map",
-        help="outbound name mapping, e.g. '*.test=127.0.0.1,accounts.google.com=127.0.0.1:8443' (default: CRM_HOST_MAP)",
+        help="outbound name mapping, e.g. '*.test=127.0.0.1,accounts.google.com=127.0.0.1:8443' "
+        "(default: CRM_HOST_MAP)",
     )
     parser.add_argument("--certfile", type=Path, help="serve HTTPS with this certificate (PEM, chain after it)")
     parser.add_argument("--keyfile", type=Path, help="the certificate's private key (PEM)")

@@ -53,7 +53,8 @@ def create_app(settings: Settings) -> Starlette:
         mailer=Mailer(settings, environment),
         templates=Jinja2Templates(env=environment),
         identity_providers={
-            provider.kind: OidcClient(provider, settings.host_map, settings.ca_file) for provider in settings.identity_providers
+            provider.kind: OidcClient(provider, settings.host_map, settings.ca_file)
+            for provider in settings.identity_providers
         },
     )
     routes = [

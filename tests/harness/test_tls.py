@@ -73,9 +73,9 @@ def test_the_process_wide_mapping_serves_libraries_that_use_the_system_resolver(
     authority: LocalAuthority, https_server: BackgroundServer
 ) -> None:
     host_map = (("accounts.example.com", f"127.0.0.1:{https_server.port}"),)
-    with resolving(host_map):
-        with urllib.request.urlopen("https://accounts.example.com/", context=client_context(authority.ca_file)) as got:
-            assert b'"host":"accounts.example.com"' in got.read()
+    context = client_context(authority.ca_file)
+    with resolving(host_map), urllib.request.urlopen("https://accounts.example.com/", context=context) as answer:
+        assert b'"host":"accounts.example.com"' in answer.read()
     with pytest.raises(OSError):  # the mapping is gone again (the name is not ours to resolve)
         smtplib.SMTP("accounts.example.com", https_server.port, timeout=0.5)
 
@@ -87,9 +87,7 @@ def test_the_pin_of_a_verified_certificate_is_the_issued_ones(
     assert pin in authority.pinned_keys()
 
 
-def test_a_certificate_from_another_authority_is_not_pinned(
-    tmp_path: Path, https_server: BackgroundServer
-) -> None:
+def test_a_certificate_from_another_authority_is_not_pinned(tmp_path: Path, https_server: BackgroundServer) -> None:
     other = LocalAuthority(tmp_path)
     with pytest.raises(UntrustedCertificate, match="echo.test"):
         verified_spki("echo.test", ("127.0.0.1", https_server.port), other.ca_file)
