@@ -16,6 +16,7 @@ named after their profiles (`online`, `onsite`); with several, `en-online`, `nb-
 from __future__ import annotations
 
 import secrets
+import ssl
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,7 +26,7 @@ import httpx
 from fake_services.idp import GoogleProvider, MicrosoftProvider
 from fake_services.mailsink import MailSink
 from fake_services.mailsink.client import MailSinkClient
-from fake_services.serving import BackgroundServer
+from fake_services.serving import BackgroundServer, TlsFiles
 from reference_app import presentation
 from reference_app.app import create_app
 from reference_app.routes.sso import CALLBACK_PATH
@@ -36,6 +37,7 @@ from .bundled_names import bundled_target_names
 from .net import http_client, parse_resolver_rules, transport_for
 from .provisioning import HttpProvisioner
 from .targets import IdentityProvider, Target
+from .tls import LocalAuthority, client_context
 
 HOST_RESOLVER_RULES = "MAP *.test 127.0.0.1"
 # The same mapping for the reference app's own calls (to the identity providers), in its format.
@@ -46,9 +48,9 @@ CLIENT_ID = "loginspec-reference-crm"
 BUNDLED_ARGON2_MEMORY_KIB = 12 * 1024
 
 
-def _expect_healthy(url: str) -> None:
+def _expect_healthy(url: str, verify: ssl.SSLContext) -> None:
     """A started service must answer before the first scenario relies on it."""
-    response = httpx.get(url, timeout=10)
+    response = httpx.get(url, timeout=10, verify=verify)
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code} at start")
 
@@ -59,11 +61,17 @@ def host_name(presentation: str, profile: str) -> str:
 
 
 class BundledStack:
-    def __init__(self, workdir: Path | None = None, presentations: tuple[str, ...] = ("en",)) -> None:
+    def __init__(
+        self, workdir: Path | None = None, presentations: tuple[str, ...] = ("en",), https: bool = True
+    ) -> None:
         self._temporary = None if workdir else tempfile.TemporaryDirectory(prefix="loginspec-")
         self.workdir = workdir or Path(self._temporary.name)  # type: ignore[union-attr]
         self.host_resolver_rules: str | None = HOST_RESOLVER_RULES
         self.presentations = presentations
+        # A new authority every start: its key never outlives the run, even with a kept workdir.
+        self.authority = LocalAuthority(self.workdir / "tls") if https else None
+        self.ca_file = self.authority.ca_file if self.authority else None
+        self.verify = client_context(self.ca_file)
         self.targets: dict[str, Target] = {}
         self._running: list[object] = []
 
@@ -78,17 +86,20 @@ class BundledStack:
     def _start(self) -> None:
         self.mail_sink = MailSink().start()
         self._running.append(self.mail_sink)
-        _expect_healthy(self.mail_sink.http_url + "/healthz")
+        _expect_healthy(self.mail_sink.http_url + "/healthz", self.verify)
         self.mail_url = f"http://{MAIL_HOST_NAME}:{urlsplit(self.mail_sink.http_url).port}"
         self.microsoft = MicrosoftProvider(public_host="login.microsoftonline.test").start()
         self._running.append(self.microsoft)
         self.google = GoogleProvider(public_host="accounts.google.test").start()
         self._running.append(self.google)
         for provider in (self.microsoft, self.google):
-            _expect_healthy(provider.control_url + "/_control/keys")
+            _expect_healthy(provider.control_url + "/_control/keys", self.verify)
 
         names = bundled_target_names(self.presentations)
-        servers = {name: BackgroundServer(name=f"crm-{name}") for name in names}
+        servers = {
+            name: BackgroundServer(name=f"crm-{name}", tls=self._certificate(f"crm-{name}", host_name(*shown)))
+            for name, shown in names.items()
+        }
         settings_by_name = {}
         client_secret = secrets.token_urlsafe(24)
         identity_providers = (
@@ -97,7 +108,7 @@ class BundledStack:
         )
         for name, (shown, profile) in names.items():
             settings_by_name[name] = Settings(
-                base_url=f"http://{host_name(shown, profile)}:{servers[name].port}",
+                base_url=f"{servers[name].scheme}://{host_name(shown, profile)}:{servers[name].port}",
                 profile=profile,  # type: ignore[arg-type]
                 presentation=shown,
                 database_path=self.workdir / f"crm-{name}.sqlite3",
@@ -108,6 +119,7 @@ class BundledStack:
                 control_secret=secrets.token_urlsafe(24),
                 identity_providers=identity_providers,
                 host_map=APP_HOST_MAP,
+                ca_file=self.ca_file,
                 # Still Argon2id, at a fifth of OWASP's baseline cost: a run hashes a thousand passwords, and
                 # a hash still costs enough for the timing scenario to tell a skipped one.
                 argon2_memory_kib=BUNDLED_ARGON2_MEMORY_KIB,
@@ -120,15 +132,17 @@ class BundledStack:
             settings = settings_by_name[name]
             server.start(create_app(settings))
             self._running.append(server)
-            _expect_healthy(server.url + "/healthz")
-            http = http_client(parse_resolver_rules(HOST_RESOLVER_RULES))
+            _expect_healthy(server.url + "/healthz", self.verify)
+            http = http_client(parse_resolver_rules(HOST_RESOLVER_RULES), verify=self.verify)
             self.targets[name] = Target(
                 name=f"bundled-{name}",
                 profile=settings.profile,
                 base_url=settings.base_url,
                 provisioner=HttpProvisioner(f"{server.url}/_control", settings.control_secret or "", http),
                 http=http,
-                mail=MailSinkClient(self.mail_url, transport=transport_for(parse_resolver_rules(HOST_RESOLVER_RULES))),
+                mail=MailSinkClient(
+                    self.mail_url, transport=transport_for(parse_resolver_rules(HOST_RESOLVER_RULES), self.verify)
+                ),
                 identity_providers={
                     "microsoft": IdentityProvider("microsoft", self.microsoft.base_url, self.microsoft.control),
                     "google": IdentityProvider("google", self.google.base_url, self.google.control),
@@ -137,6 +151,13 @@ class BundledStack:
                 settings_login_path=presentation.load(settings.presentation).public_path("/settings/login"),
                 contract=ui_contract.load(settings.presentation),
             )
+
+    def _certificate(self, name: str, *host_names: str) -> TlsFiles | None:
+        return self.authority.issue(name, *host_names).files if self.authority else None
+
+    @property
+    def pinned_keys(self) -> tuple[str, ...]:
+        return self.authority.pinned_keys() if self.authority else ()
 
     def close(self) -> None:
         for target in self.targets.values():

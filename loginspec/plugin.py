@@ -59,6 +59,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=BUNDLED_PRESENTATIONS,
         help="run against the bundled reference CRM in this presentation (repeatable; default en)",
     )
+    group.addoption(
+        "--plain-http",
+        action="store_true",
+        help="serve the bundled reference over plain HTTP instead of HTTPS from a local authority",
+    )
     group.addoption("--chromium", metavar="PATH", help="the Chromium or Chrome executable to drive")
     group.addoption(
         "--conformance-report",
@@ -244,7 +249,9 @@ def target_set(pytestconfig: pytest.Config) -> Iterator[TargetSet]:
     presentations = tuple(dict.fromkeys(pytestconfig.getoption("presentation") or ["en"]))
     try:
         targets: TargetSet = (
-            load_target_file(Path(target_file)) if target_file else BundledStack(presentations=presentations).start()
+            load_target_file(Path(target_file))
+            if target_file
+            else BundledStack(presentations=presentations, https=not pytestconfig.getoption("plain_http")).start()
         )
     except TargetFileError as error:
         raise pytest.UsageError(str(error)) from error
@@ -287,7 +294,10 @@ def browser_type_launch_args(
         )
     except BrowserNotFound as error:
         raise pytest.UsageError(str(error)) from error
-    arguments = {**browser_type_launch_args, "args": launch_arguments(target_set.host_resolver_rules)}
+    arguments = {
+        **browser_type_launch_args,
+        "args": launch_arguments(target_set.host_resolver_rules, target_set.pinned_keys),
+    }
     if executable:
         arguments["executable_path"] = executable
     return arguments

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .bundled import HOST_RESOLVER_RULES, BundledStack
+from .bundled import BundledStack
 from .people import Person
 from .provisioning import ProvisioningError
 
@@ -68,11 +68,19 @@ def _create_unless_there(create: Callable[..., T], *arguments: object, **options
         return None
 
 
+def _browser_flags(stack: BundledStack) -> str:
+    flags = [f'--host-resolver-rules="{stack.host_resolver_rules}"']
+    if stack.pinned_keys:
+        flags.append(f"--ignore-certificate-errors-spki-list={','.join(stack.pinned_keys)}")
+    return " ".join(flags)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m loginspec.stack", description=__doc__)
     parser.add_argument("--workdir", type=Path, help="keep the SQLite files here (default: a temporary folder)")
+    parser.add_argument("--plain-http", action="store_true", help="serve plain HTTP instead of HTTPS")
     arguments = parser.parse_args()
-    with BundledStack(arguments.workdir) as stack:
+    with BundledStack(arguments.workdir, https=not arguments.plain_http) as stack:
         accounts = _seed(stack)
         print("Loginspec bundled stack is running.\n")
         for profile, target in stack.targets.items():
@@ -85,7 +93,9 @@ def main() -> None:
         print("Demo accounts:")
         print("\n".join(accounts))
         print("\nThe host names end in .test and point at this machine only inside a browser started as:")
-        print(f'  chromium --user-data-dir=$(mktemp -d) --host-resolver-rules="{HOST_RESOLVER_RULES}"')
+        print(f"  chromium --user-data-dir=$(mktemp -d) {_browser_flags(stack)}")
+        if stack.ca_file:
+            print(f"The services' certificates come from a local authority made for this run: {stack.ca_file}")
         print("Press Ctrl-C to stop.")
         try:
             threading.Event().wait()

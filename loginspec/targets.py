@@ -9,6 +9,9 @@ A target file (TOML), for `--target-file`:
     [browser]
     host_resolver_rules = "MAP *.test 10.1.2.3"     # optional, for names DNS does not know
 
+    [tls]                                           # optional, for certificates from a private authority
+    ca_file = "local-ca.pem"                        # trusted besides the system's (relative to this file)
+
     [mail]
     sink_url = "http://mail.example.test:8025"      # the Loginspec mail sink the target sends to
 
@@ -38,10 +41,12 @@ from __future__ import annotations
 
 import os
 import pkgutil
+import ssl
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -51,8 +56,9 @@ from fake_services.mailsink.client import MailSinkClient
 from . import contract as ui_contract
 from .catalogue import PROFILES
 from .contract import Contract, ContractError
-from .net import HostMap, http_client, parse_resolver_rules, transport_for
+from .net import HostMap, http_client, mapped_address, parse_resolver_rules, transport_for
 from .provisioning import HttpProvisioner, Provisioner
+from .tls import UntrustedCertificate, client_context, verified_spki
 
 
 @dataclass
@@ -99,10 +105,12 @@ class Target:
 
 
 class TargetSet(Protocol):
-    """The targets of one run, by profile, and how the browser must resolve their names."""
+    """The targets of one run, by profile, how the browser must resolve their names, and the pins of the
+    certificates it must accept besides those of public authorities."""
 
     targets: dict[str, Target]
     host_resolver_rules: str | None
+    pinned_keys: tuple[str, ...]
 
     def close(self) -> None: ...
 
@@ -116,6 +124,7 @@ class ExternalTargets:
     targets: dict[str, Target]
     host_resolver_rules: str | None
     providers: list[IdentityProvider] = field(default_factory=list)
+    pinned_keys: tuple[str, ...] = ()
 
     def close(self) -> None:
         for target in self.targets.values():
@@ -151,15 +160,52 @@ def load_target_file(path: Path) -> ExternalTargets:
     host_map = parse_resolver_rules(rules or "")
     sink_url = _table(document, "mail", "").get("sink_url")
     contract = _contract(_table(document, "contract", ""), path)
+    ca_file = _ca_file(_table(document, "tls", ""), path)
     targets = ExternalTargets({}, rules)
     try:
-        _fill(targets, document, path, host_map, sink_url, contract)
+        _fill(targets, document, path, host_map, sink_url, contract, client_context(ca_file))
+        if not targets.targets:
+            raise TargetFileError(f"{path} describes no [targets.online] or [targets.onsite]")
+        if ca_file is not None:
+            targets.pinned_keys = _pins(targets, sink_url, host_map, ca_file)
     except BaseException:
         targets.close()
         raise
-    if not targets.targets:
-        raise TargetFileError(f"{path} describes no [targets.online] or [targets.onsite]")
     return targets
+
+
+def _ca_file(table: dict[str, Any], path: Path) -> Path | None:
+    value = table.get("ca_file")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise TargetFileError("tls: 'ca_file' must be the path of a PEM file")
+    ca_file = (path.parent / value).resolve()
+    try:
+        client_context(ca_file)
+    except (OSError, ssl.SSLError) as error:
+        raise TargetFileError(f"tls: cannot load the authority {ca_file}: {error}") from None
+    return ca_file
+
+
+def _pins(targets: ExternalTargets, sink_url: object, host_map: HostMap, ca_file: Path) -> tuple[str, ...]:
+    """The keys of the certificates the browser will meet, each verified here against the authority first:
+    the browser is told to accept these keys, never to skip verification."""
+    urls = [target.base_url for target in targets.targets.values()]
+    urls += [provider.base_url for provider in targets.providers]
+    urls += [sink_url] if isinstance(sink_url, str) else []
+    pins = []
+    for url in dict.fromkeys(urls):
+        parts = urlsplit(url)
+        if parts.scheme != "https" or parts.hostname is None:
+            continue
+        port = parts.port or 443
+        address = mapped_address(parts.hostname, port, host_map) or (parts.hostname, port)
+        try:
+            pins.append(verified_spki(parts.hostname, address, ca_file))
+        except UntrustedCertificate as error:
+            raise TargetFileError(f"tls: {error}") from None
+    return tuple(dict.fromkeys(pins))
 
 
 def _contract(table: dict[str, Any], path: Path) -> Contract:
@@ -181,6 +227,7 @@ def _fill(
     host_map: HostMap,
     sink_url: object,
     contract: Contract,
+    verify: ssl.SSLContext,
 ) -> None:
     providers = {}
     for kind, table in _table(document, "identity_providers", "").items():
@@ -193,7 +240,7 @@ def _fill(
         providers[kind] = IdentityProvider(
             kind,
             _url(table, "base_url", where),
-            IdentityProviderControl(_url(table, "control_url", where), transport=transport_for(host_map)),
+            IdentityProviderControl(_url(table, "control_url", where), transport=transport_for(host_map, verify)),
             follows,
         )
     targets.providers = list(providers.values())
@@ -204,7 +251,7 @@ def _fill(
         if not isinstance(table, dict):
             raise TargetFileError(f"{where} must be a table with base_url, control_url and control_secret_env")
         base_url = _url(table, "base_url", where)
-        http = http_client(host_map)
+        http = http_client(host_map, verify)
         try:
             provisioner = _provisioner(table, where, http)
         except TargetFileError:
@@ -216,7 +263,7 @@ def _fill(
             base_url=base_url,
             provisioner=provisioner,
             http=http,
-            mail=_mail_client(sink_url, host_map),
+            mail=_mail_client(sink_url, host_map, verify),
             identity_providers=providers,
             login_path=str(table.get("login_path", "/login")),
             settings_login_path=str(table.get("settings_login_path", "/settings/login")),
@@ -224,10 +271,10 @@ def _fill(
         )
 
 
-def _mail_client(sink_url: object, host_map: HostMap) -> MailSinkClient | None:
+def _mail_client(sink_url: object, host_map: HostMap, verify: ssl.SSLContext) -> MailSinkClient | None:
     if not isinstance(sink_url, str) or not sink_url:
         return None
-    return MailSinkClient(sink_url, transport=transport_for(host_map))
+    return MailSinkClient(sink_url, transport=transport_for(host_map, verify))
 
 
 def _provisioner(table: dict[str, Any], where: str, http: httpx.Client) -> Provisioner:
