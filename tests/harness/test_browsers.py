@@ -100,3 +100,10 @@ def test_no_sandbox_exactly_when_running_as_root() -> None:
 def test_no_sandbox_follows_the_user(monkeypatch: pytest.MonkeyPatch, uid: int, sandboxed: bool) -> None:
     monkeypatch.setattr(os, "geteuid", lambda: uid)
     assert ("--no-sandbox" not in launch_arguments("MAP * 127.0.0.1")) == sandboxed
+
+
+def test_pinned_keys_are_the_only_certificate_errors_the_browser_is_told_to_accept() -> None:
+    arguments = launch_arguments("MAP *.test 127.0.0.1", ("a2V5MQ==", "a2V5Mg=="))
+    assert "--ignore-certificate-errors-spki-list=a2V5MQ==,a2V5Mg==" in arguments
+    assert not [argument for argument in arguments if argument == "--ignore-certificate-errors"]
+    assert not [argument for argument in launch_arguments(None) if "certificate" in argument]

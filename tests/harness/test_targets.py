@@ -11,8 +11,12 @@ import pytest
 
 from fake_services.idp import MicrosoftProvider
 from fake_services.mailsink import MailSink
+from fake_services.serving import BackgroundServer
 from loginspec.provisioning import HttpProvisioner
 from loginspec.targets import ExternalTargets, TargetFileError, load_target_file
+from loginspec.tls import LocalAuthority
+from reference_app.app import create_app
+from reference_app.settings import Settings
 
 from .conftest import CONTROL_SECRET, ReferenceApp
 
@@ -247,3 +251,77 @@ control_url = "http://idp-control.test:{control_port}"
             assert target.identity_providers["microsoft"].control.pending_misbehaviours() == []
         finally:
             targets.close()
+
+
+@pytest.fixture(scope="module")
+def https_crm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalAuthority, int]]:
+    """The reference CRM over HTTPS as crm.test, with a certificate from its own authority."""
+    directory = tmp_path_factory.mktemp("https-crm")
+    authority = LocalAuthority(directory / "tls")
+    server = BackgroundServer(name="harness-https-crm", tls=authority.issue("crm", "crm.test").files)
+    settings = Settings(
+        base_url=f"https://crm.test:{server.port}",
+        database_path=directory / "crm.sqlite3",
+        test_mode=True,
+        control_secret=CONTROL_SECRET,
+        argon2_memory_kib=1024,
+        argon2_time_cost=1,
+    )
+    with server.start(create_app(settings)):
+        yield authority, server.port
+
+
+def _https_target_file(port: int, ca_file: str) -> str:
+    return f"""
+[browser]
+host_resolver_rules = "MAP *.test 127.0.0.1"
+[tls]
+ca_file = "{ca_file}"
+[targets.online]
+base_url = "https://crm.test:{port}"
+control_url = "https://crm.test:{port}/_control"
+control_secret_env = "{SECRET_VARIABLE}"
+"""
+
+
+def test_a_private_authority_is_trusted_and_the_browser_told_the_keys_it_verified(
+    tmp_path: Path, https_crm: tuple[LocalAuthority, int]
+) -> None:
+    authority, port = https_crm
+    targets = load_target_file(write(tmp_path, _https_target_file(port, str(authority.ca_file))))
+    try:
+        assert targets.pinned_keys == authority.pinned_keys()
+        assert targets.targets["online"].provisioner.create_company("Private Authority Ltd").id > 0
+    finally:
+        targets.close()
+
+
+def test_the_authority_file_is_found_beside_the_target_file(
+    tmp_path: Path, https_crm: tuple[LocalAuthority, int]
+) -> None:
+    authority, port = https_crm
+    (tmp_path / "our-ca.pem").write_bytes(authority.ca_file.read_bytes())
+    targets = load_target_file(write(tmp_path, _https_target_file(port, "our-ca.pem")))
+    targets.close()
+    assert targets.pinned_keys == authority.pinned_keys()
+
+
+def test_a_certificate_from_another_authority_stops_the_run_before_any_browser(
+    tmp_path: Path, https_crm: tuple[LocalAuthority, int]
+) -> None:
+    _, port = https_crm
+    other = LocalAuthority(tmp_path / "other")
+    with pytest.raises(TargetFileError, match=r"tls: crm\.test at 127\.0\.0\.1.*certificate"):
+        load_target_file(write(tmp_path, _https_target_file(port, str(other.ca_file))))
+
+
+def test_an_authority_file_that_is_no_certificate_is_named(tmp_path: Path) -> None:
+    (tmp_path / "junk.pem").write_text("not a certificate")
+    with pytest.raises(TargetFileError, match="tls: cannot load the authority .*junk.pem"):
+        load_target_file(write(tmp_path, _https_target_file(1, "junk.pem")))
+
+
+def test_without_a_private_authority_nothing_is_pinned(tmp_path: Path) -> None:
+    targets = load_target_file(write(tmp_path, ONLINE_ONLY))
+    targets.close()
+    assert targets.pinned_keys == ()
