@@ -37,14 +37,25 @@ class ServerCertificate:
 
 
 class LocalAuthority:
-    """A CA whose certificate is written to `directory/ca.pem`, issuing server certificates beside it."""
+    """A CA whose certificate is written to `directory/ca.pem`, issuing server certificates beside it.
 
-    def __init__(self, directory: Path) -> None:
+    The bundled stack makes a new one every run. `kept=True` keeps the CA's key too
+    (`directory/ca.key`) and reuses an authority found there, for deployments started by hand.
+    """
+
+    def __init__(self, directory: Path, kept: bool = False) -> None:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
-        self._ca = trustme.CA(organization_name=AUTHORITY_NAME)
         self.ca_file = directory / "ca.pem"
-        self._ca.cert_pem.write_to_path(str(self.ca_file))
+        key_file = directory / "ca.key"
+        if kept and self.ca_file.is_file() and key_file.is_file():
+            self._ca = trustme.CA.from_pem(self.ca_file.read_bytes(), key_file.read_bytes())
+        else:
+            self._ca = trustme.CA(organization_name=AUTHORITY_NAME)
+            self._ca.cert_pem.write_to_path(str(self.ca_file))
+            if kept:
+                key_file.touch(mode=0o600)
+                self._ca.private_key_pem.write_to_path(str(key_file))
         self.issued: list[ServerCertificate] = []
 
     def issue(self, name: str, *host_names: str) -> ServerCertificate:
@@ -104,3 +115,27 @@ def verified_spki(host_name: str, address: tuple[str, int], ca_file: Path | None
         raise UntrustedCertificate(f"{host_name} showed no certificate")
     pem = ssl.DER_cert_to_PEM_cert(der).encode("ascii")
     return spki_sha256(pem)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m loginspec.tls DIR NAME HOST...`: a certificate for HOSTs, from the authority kept in DIR."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m loginspec.tls",
+        description="Issue a server certificate from a local authority kept in DIR (made on first use).",
+    )
+    parser.add_argument("directory", type=Path, help="where ca.pem, ca.key and the certificates are kept")
+    parser.add_argument("name", help="the files' name: NAME.pem (certificate) and NAME.key (its key)")
+    parser.add_argument("host_names", nargs="+", metavar="HOST", help="the names the certificate is for")
+    arguments = parser.parse_args(argv)
+    authority = LocalAuthority(arguments.directory, kept=True)
+    certificate = authority.issue(arguments.name, *arguments.host_names)
+    print(f"authority:   {authority.ca_file}")
+    print(f"certificate: {certificate.files.certfile} for {', '.join(certificate.host_names)} and 127.0.0.1")
+    print(f"key:         {certificate.files.keyfile}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -98,3 +98,22 @@ def test_a_certificate_for_another_name_is_not_pinned(
 ) -> None:
     with pytest.raises(UntrustedCertificate, match="crm.test"):
         verified_spki("crm.test", ("127.0.0.1", https_server.port), authority.ca_file)
+
+
+def test_a_kept_authority_issues_again_from_the_same_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from loginspec.tls import main
+
+    assert main([str(tmp_path), "crm", "crm.test"]) == 0
+    first_ca = (tmp_path / "ca.pem").read_bytes()
+    assert main([str(tmp_path), "idp", "login.microsoftonline.com", "graph.microsoft.com"]) == 0
+    assert (tmp_path / "ca.pem").read_bytes() == first_ca
+    assert (tmp_path / "ca.key").stat().st_mode & 0o077 == 0
+    assert "idp.pem for login.microsoftonline.com, graph.microsoft.com" in capsys.readouterr().out
+    context = client_context(tmp_path / "ca.pem")
+    app = Starlette(routes=[Route("/", _echo)])
+    files = LocalAuthority(tmp_path, kept=True).issue("again", "again.test").files
+    with (
+        BackgroundServer(app, name="kept-authority", tls=files) as server,
+        http_client((("*.test", "127.0.0.1"),), verify=context) as client,
+    ):
+        assert client.get(f"https://again.test:{server.port}/").json()["scheme"] == "https"
