@@ -236,9 +236,20 @@ def nosniff_and_referrer(cast: Cast, target: Target) -> None:
 def hsts_under_https(cast: Cast, target: Target) -> None:
     headers = _last_page_headers(cast, target)
     if target.base_url.startswith("https://"):
-        assert "max-age" in headers.get("strict-transport-security", ""), headers
+        # max-age=0 tells the browser to forget the host's HSTS: present, but the opposite of the rule.
+        max_age = _hsts_max_age(headers.get("strict-transport-security", ""))
+        assert max_age is not None and max_age > 0, headers
     else:
         assert "strict-transport-security" not in headers, "HSTS over plain HTTP is ignored and misleading"
+
+
+def _hsts_max_age(value: str) -> int | None:
+    for directive in value.split(";"):
+        name, _, argument = directive.strip().partition("=")
+        if name.lower() == "max-age":
+            argument = argument.strip().strip('"')
+            return int(argument) if argument.isdigit() else None
+    return None
 
 
 @then("a page on another site cannot show the login screen in a frame")

@@ -82,6 +82,8 @@ def cookie_headers_say_so(cast: Cast, target: Target) -> None:
         assert "httponly" in attributes, line
         assert attributes.get("samesite", "").split("=")[-1].strip().lower() in ("lax", "strict"), line
         assert "domain" not in attributes, line
+        if target.base_url.startswith("https://"):
+            assert "secure" in attributes and line.startswith("__Host-"), line
 
 
 @then("the cookies are Secure when the CRM is served over HTTPS")
