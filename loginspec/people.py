@@ -49,6 +49,8 @@ class PersonFactory:
         self._faker = Faker("en_US")
         if seed is not None:
             self._faker.seed_instance(seed)
+        # Two people of one scenario with the same name would make "the row of Michael Chavez" ambiguous.
+        self._names_given: set[tuple[str, str]] = set()
 
     def email_domain(self) -> str:
         """A domain of our own under .test, unique per call, for a company of a scenario."""
@@ -59,6 +61,9 @@ class PersonFactory:
 
     def person(self, email_domain: str | None = None) -> Person:
         first, last = self._faker.first_name(), self._faker.last_name()
+        while (first, last) in self._names_given:
+            first, last = self._faker.first_name(), self._faker.last_name()
+        self._names_given.add((first, last))
         suffix = secrets.token_hex(3)
         domain = email_domain or self.email_domain()
         return Person(

@@ -28,6 +28,11 @@ def test_emails_and_user_names_are_all_unique(crowd: list[Person]) -> None:
     assert len({person.username for person in crowd}) == PEOPLE
 
 
+def test_no_two_people_of_a_factory_share_a_name(crowd: list[Person]) -> None:
+    """A scenario finds a person's row by name; Faker alone repeats a name about once in 300."""
+    assert len({person.name for person in crowd}) == PEOPLE
+
+
 def test_unique_also_across_factories_with_the_same_seed() -> None:
     """Two workers seeded alike still get different people: the suffix is not from the seed."""
     first, second = PersonFactory(seed=7).person(), PersonFactory(seed=7).person()
