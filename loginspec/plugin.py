@@ -24,7 +24,7 @@ from playwright.sync_api import Playwright
 from pytest_bdd.reporting import test_report_context_registry
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from . import catalogue, contract
+from . import catalogue, contract, preflight
 from .browsers import BrowserNotFound, find_chromium, launch_arguments
 from .bundled_names import BUNDLED_PRESENTATIONS, bundled_target_names
 from .catalogue import PROFILES
@@ -169,7 +169,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("target_name", params)
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    # First of all, before any browser starts and before -k or -m deselects anything.
+    findings = preflight.check(items, session._fixturemanager, preflight.whole_suite_collected(items))
+    if findings:
+        # As a collection error, so that pytest (and xdist's controller) stop before any test and show it.
+        report = pytest.CollectReport("preflight", "failed", findings.report(), [])
+        session.ihook.pytest_collectreport(report=report)
+        items[:] = []
+        return
     targets = config.stash[_TARGETS_KEY]
     wanted = config.getoption("profile")
     if wanted:

@@ -108,7 +108,8 @@ def signs_in_as_other(cast: Cast, target: Target, name: str, provider: str, othe
     )
 
 
-@when(parsers.parse("{name:w} signs in at {provider}"))
+# "at {provider}" alone would also match "at Google Workspace as Ben", the step above.
+@when(parsers.re(r"(?P<name>\w+) signs in at (?P<provider>[^ ]+ [^ ]+)$"))
 def signs_in_at(cast: Cast, target: Target, name: str, provider: str) -> None:
     person = cast.person(name).person
     ProviderSignInPage(cast.browser(name), target, PROVIDERS[provider]).sign_in(person.email, person.password)
