@@ -27,6 +27,11 @@ A target file (TOML), for `--target-file`:
     login_path = "/login"                           # optional: where the login screens are
     settings_login_path = "/settings/login"
 
+    [waits]                                         # optional, for slow deployments (seconds; defaults shown)
+    expect_seconds = 10                             # what a step expects to see on a page
+    email_seconds = 10                              # an email to arrive in the sink
+    provider_seconds = 10                           # an answer of a provider's or the sink's control API
+
     [contract]                                      # optional: the UI contract (default: en)
     file = "nb"                                     # a bundled language, or a contract file
     numbers.idle_timeout_minutes = 15               # any entry of it, overridden
@@ -71,6 +76,18 @@ class IdentityProvider:
     its own (moved) clock; the bundled reference checks them against real time, so its providers do not."""
 
 
+@dataclass(frozen=True)
+class Waits:
+    """How long a scenario waits for what it expects of the target, before it calls it missing."""
+
+    expect_seconds: float = 10.0
+    email_seconds: float = 10.0
+    provider_seconds: float = 10.0
+
+
+MAX_WAIT_SECONDS = 600.0
+
+
 @dataclass
 class Target:
     name: str
@@ -83,6 +100,7 @@ class Target:
     login_path: str = "/login"
     settings_login_path: str = "/settings/login"
     contract: Contract = field(default_factory=ui_contract.load)
+    waits: Waits = field(default_factory=Waits)
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
@@ -161,9 +179,10 @@ def load_target_file(path: Path) -> ExternalTargets:
     sink_url = _table(document, "mail", "").get("sink_url")
     contract = _contract(_table(document, "contract", ""), path)
     ca_file = _ca_file(_table(document, "tls", ""), path)
+    waits = _waits(_table(document, "waits", ""))
     targets = ExternalTargets({}, rules)
     try:
-        _fill(targets, document, path, host_map, sink_url, contract, client_context(ca_file))
+        _fill(targets, document, path, host_map, sink_url, contract, client_context(ca_file), waits)
         if not targets.targets:
             raise TargetFileError(f"{path} describes no [targets.online] or [targets.onsite]")
         if ca_file is not None:
@@ -172,6 +191,17 @@ def load_target_file(path: Path) -> ExternalTargets:
         targets.close()
         raise
     return targets
+
+
+def _waits(table: dict[str, Any]) -> Waits:
+    known = {name for name in Waits.__dataclass_fields__}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise TargetFileError(f"waits: unknown {', '.join(unknown)}; known are {', '.join(sorted(known))}")
+    for name, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= MAX_WAIT_SECONDS:
+            raise TargetFileError(f"waits: '{name}' must be a number of seconds above 0, at most {MAX_WAIT_SECONDS:g}")
+    return Waits(**{name: float(value) for name, value in table.items()})
 
 
 def _ca_file(table: dict[str, Any], path: Path) -> Path | None:
@@ -228,6 +258,7 @@ def _fill(
     sink_url: object,
     contract: Contract,
     verify: ssl.SSLContext,
+    waits: Waits,
 ) -> None:
     providers = {}
     for kind, table in _table(document, "identity_providers", "").items():
@@ -240,7 +271,11 @@ def _fill(
         providers[kind] = IdentityProvider(
             kind,
             _url(table, "base_url", where),
-            IdentityProviderControl(_url(table, "control_url", where), transport=transport_for(host_map, verify)),
+            IdentityProviderControl(
+                _url(table, "control_url", where),
+                timeout=waits.provider_seconds,
+                transport=transport_for(host_map, verify),
+            ),
             follows,
         )
     targets.providers = list(providers.values())
@@ -263,18 +298,24 @@ def _fill(
             base_url=base_url,
             provisioner=provisioner,
             http=http,
-            mail=_mail_client(sink_url, host_map, verify),
+            mail=_mail_client(sink_url, host_map, verify, waits),
             identity_providers=providers,
             login_path=str(table.get("login_path", "/login")),
             settings_login_path=str(table.get("settings_login_path", "/settings/login")),
             contract=contract,
+            waits=waits,
         )
 
 
-def _mail_client(sink_url: object, host_map: HostMap, verify: ssl.SSLContext) -> MailSinkClient | None:
+def _mail_client(sink_url: object, host_map: HostMap, verify: ssl.SSLContext, waits: Waits) -> MailSinkClient | None:
     if not isinstance(sink_url, str) or not sink_url:
         return None
-    return MailSinkClient(sink_url, transport=transport_for(host_map, verify))
+    return MailSinkClient(
+        sink_url,
+        transport=transport_for(host_map, verify),
+        request_timeout=waits.provider_seconds,
+        wait_timeout=waits.email_seconds,
+    )
 
 
 def _provisioner(table: dict[str, Any], where: str, http: httpx.Client) -> Provisioner:

@@ -13,11 +13,10 @@ from loginspec.targets import Target
 
 from .cast import Cast, Reply
 
-expect.set_options(timeout=10_000)
-
 
 @pytest.fixture
 def cast(target: Target, people: PersonFactory, new_context: Callable[..., BrowserContext]) -> Iterator[Cast]:
+    expect.set_options(timeout=target.waits.expect_seconds * 1000)  # the target file's, for a slow deployment
     target.http.cookies.clear()  # the HTTP client outlives scenarios; its cookies must not
     scenario_cast = Cast(target, people, new_context)
     yield scenario_cast

@@ -19,6 +19,7 @@ from fake_services.mailsink.message import Message
 from fake_services.mailsink.store import MailTimeout
 
 REQUEST_TIMEOUT = 10.0
+DEFAULT_WAIT = 10.0
 # A long-poll's HTTP read timeout is its wait plus this margin, so the server answers first.
 LONG_POLL_MARGIN = 5.0
 _INLINE_FLAGS = (
@@ -41,19 +42,27 @@ class MailSinkApiError(Exception):
 
 class MailSinkClient:
     def __init__(
-        self, http_url: str, *, request_timeout: float = REQUEST_TIMEOUT, transport: httpx.BaseTransport | None = None
+        self,
+        http_url: str,
+        *,
+        request_timeout: float = REQUEST_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        wait_timeout: float = DEFAULT_WAIT,
     ) -> None:
-        """`transport` reaches host names the resolver does not know (e.g. a mapping to loopback)."""
+        """`transport` reaches host names the resolver does not know (e.g. a mapping to loopback);
+        `wait_timeout` is how long `wait_for` waits when not told."""
         self._http = httpx.Client(base_url=http_url, timeout=request_timeout, transport=transport)
+        self.wait_timeout = wait_timeout
 
     def wait_for(
         self,
         to: str | None = None,
         subject: SubjectMatcher | None = None,
         since: int | None = None,
-        timeout: float = 10.0,
+        timeout: float | None = None,
     ) -> Message:
         """The oldest matching message, waiting up to `timeout` s; raises MailTimeout otherwise."""
+        timeout = self.wait_timeout if timeout is None else timeout
         params = {**filter_params(to, subject, since), "timeout": timeout}
         response = self._http.get("/api/wait", params=params, timeout=timeout + LONG_POLL_MARGIN)
         return Message.from_json(checked_json(response))

@@ -325,3 +325,41 @@ def test_without_a_private_authority_nothing_is_pinned(tmp_path: Path) -> None:
     targets = load_target_file(write(tmp_path, ONLINE_ONLY))
     targets.close()
     assert targets.pinned_keys == ()
+
+
+def test_a_slow_deployment_gets_longer_waits_from_its_file(tmp_path: Path) -> None:
+    waits = "\n[waits]\nexpect_seconds = 30\nemail_seconds = 45.5\nprovider_seconds = 20\n"
+    targets = load_target_file(write(tmp_path, VALID + waits))
+    try:
+        online = targets.targets["online"]
+        assert (online.waits.expect_seconds, online.waits.email_seconds, online.waits.provider_seconds) == (
+            30,
+            45.5,
+            20,
+        )
+        assert online.mail is not None and online.mail.wait_timeout == 45.5
+        assert online.identity_providers["microsoft"].control._http.timeout.read == 20
+    finally:
+        targets.close()
+
+
+def test_without_waits_the_defaults_hold(loaded: ExternalTargets) -> None:
+    online = loaded.targets["online"]
+    assert (online.waits.expect_seconds, online.waits.email_seconds, online.waits.provider_seconds) == (10, 10, 10)
+    assert online.mail is not None and online.mail.wait_timeout == 10
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("expect_seconds = 0", "'expect_seconds' must be a number of seconds above 0, at most 600"),
+        ("email_seconds = -3", "'email_seconds' must be a number"),
+        ("email_seconds = 100000", "at most 600"),
+        ('provider_seconds = "long"', "'provider_seconds' must be a number"),
+        ("provider_seconds = true", "'provider_seconds' must be a number"),
+        ("page_seconds = 5", "waits: unknown page_seconds; known are email_seconds, expect_seconds, provider_seconds"),
+    ],
+)
+def test_a_wrong_wait_is_named(tmp_path: Path, line: str, problem: str) -> None:
+    with pytest.raises(TargetFileError, match=re.escape(problem)):
+        load_target_file(write(tmp_path, VALID + f"\n[waits]\n{line}\n"))
