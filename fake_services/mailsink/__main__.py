@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import ssl
 import threading
+from pathlib import Path
 
 from fake_services.mailsink.faults import DEFAULT_MAX_MESSAGE_SIZE
 from fake_services.mailsink.sink import MailSink
+from fake_services.serving import TlsFiles
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -23,7 +26,25 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         default=DEFAULT_MAX_MESSAGE_SIZE,
         help="largest accepted message in bytes, advertised as SMTP SIZE (default: %(default)s)",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--certfile", type=Path, help="offer STARTTLS and serve HTTPS with this certificate (PEM, chain after it)"
+    )
+    parser.add_argument("--keyfile", type=Path, help="the certificate's private key (PEM)")
+    parser.add_argument(
+        "--require-starttls", action="store_true", help="refuse mail until the client has sent STARTTLS"
+    )
+    arguments = parser.parse_args(argv)
+    if (arguments.certfile is None) != (arguments.keyfile is None):
+        parser.error("--certfile and --keyfile go together")
+    if arguments.require_starttls and arguments.certfile is None:
+        parser.error("--require-starttls needs --certfile and --keyfile")
+    return arguments
+
+
+def tls_files(arguments: argparse.Namespace) -> TlsFiles | None:
+    if arguments.certfile is None:
+        return None
+    return TlsFiles(arguments.certfile, arguments.keyfile)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,7 +60,11 @@ def main(argv: list[str] | None = None) -> None:
             http_host=arguments.http_host,
             http_port=arguments.http_port,
             max_message_size=arguments.max_message_size,
+            tls=tls_files(arguments),
+            require_starttls=arguments.require_starttls,
         )
+    except (ssl.SSLError, FileNotFoundError) as error:
+        raise SystemExit(f"mail sink: cannot use the certificate {arguments.certfile}: {error}") from None
     except OSError as error:
         raise SystemExit(
             f"mail sink: cannot listen on {arguments.smtp_host}:{arguments.smtp_port} (SMTP) "
@@ -48,6 +73,9 @@ def main(argv: list[str] | None = None) -> None:
     with sink:
         print(f"SMTP listening on {sink.smtp_host}:{sink.smtp_port}", flush=True)
         print(f"Web inbox: {sink.http_url}/", flush=True)
+        if sink.starttls:
+            required = " (required before MAIL)" if arguments.require_starttls else ""
+            print(f"SMTP offers STARTTLS{required}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         stop_requested.wait()
     print("Mail sink stopped.", flush=True)

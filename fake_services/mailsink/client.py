@@ -8,6 +8,7 @@ long-poll route, so it returns as soon as the message arrives.
 from __future__ import annotations
 
 import re
+import ssl
 from typing import Any
 
 import httpx
@@ -41,10 +42,16 @@ class MailSinkApiError(Exception):
 
 class MailSinkClient:
     def __init__(
-        self, http_url: str, *, request_timeout: float = REQUEST_TIMEOUT, transport: httpx.BaseTransport | None = None
+        self,
+        http_url: str,
+        *,
+        request_timeout: float = REQUEST_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
-        """`transport` reaches host names the resolver does not know (e.g. a mapping to loopback)."""
-        self._http = httpx.Client(base_url=http_url, timeout=request_timeout, transport=transport)
+        """`transport` reaches host names the resolver does not know (e.g. a mapping to loopback);
+        `verify` is how an `https://` sink's certificate is checked (a context trusting its authority)."""
+        self._http = httpx.Client(base_url=http_url, timeout=request_timeout, transport=transport, verify=verify)
 
     def wait_for(
         self,
@@ -125,8 +132,10 @@ class MailSinkClient:
 class AsyncMailSinkClient:
     """`MailSinkClient` for coroutines (all but `mailbox`)."""
 
-    def __init__(self, http_url: str, *, request_timeout: float = REQUEST_TIMEOUT) -> None:
-        self._http = httpx.AsyncClient(base_url=http_url, timeout=request_timeout)
+    def __init__(
+        self, http_url: str, *, request_timeout: float = REQUEST_TIMEOUT, verify: ssl.SSLContext | bool = True
+    ) -> None:
+        self._http = httpx.AsyncClient(base_url=http_url, timeout=request_timeout, verify=verify)
 
     async def wait_for(
         self,

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from fake_services.mailsink.faults import Fault, FaultAction, FaultPlan, FaultStage
+from fake_services.mailsink.relay import server_tls_context
 from fake_services.mailsink.store import MessageStore
+from fake_services.serving import TlsFiles
 
 # The name in the greeting. Giving one also keeps aiosmtpd from calling socket.getfqdn(),
 # which can stall for seconds on a machine without working DNS.
@@ -68,14 +72,36 @@ def _apply(fault: Fault, server: SMTP) -> str:
     return fault.reply
 
 
+@dataclass(frozen=True)
+class SmtpSecurity:
+    """STARTTLS (offered when there is a context; required before MAIL when `require_starttls`)."""
+
+    tls_context: ssl.SSLContext | None = None
+    require_starttls: bool = False
+
+
+def smtp_security(tls: TlsFiles | None, require_starttls: bool = False) -> SmtpSecurity:
+    if require_starttls and tls is None:
+        raise ValueError("require_starttls needs a certificate (tls=TlsFiles(certfile, keyfile))")
+    return SmtpSecurity(server_tls_context(tls) if tls else None, require_starttls)
+
+
 class SmtpServer:
     """aiosmtpd bound to `host:port` at construction (0 picks a free port, known at once)."""
 
-    def __init__(self, store: MessageStore, faults: FaultPlan, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        store: MessageStore,
+        faults: FaultPlan,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        security: SmtpSecurity | None = None,
+    ) -> None:
+        self.security = security or SmtpSecurity()
         self._socket = _listening_socket(host, port)
         self.host = host
         self.port: int = self._socket.getsockname()[1]
-        self._controller = _PreboundController(CaptureHandler(store, faults), self._socket, faults)
+        self._controller = _PreboundController(CaptureHandler(store, faults), self._socket, faults, self.security)
         self._running = False
 
     def start(self) -> None:
@@ -108,11 +134,14 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 class _PreboundController(Controller):
     """aiosmtpd's Controller, serving on a socket bound beforehand (it cannot report a port-0 choice)."""
 
-    def __init__(self, handler: CaptureHandler, listening_socket: socket.socket, faults: FaultPlan) -> None:
+    def __init__(
+        self, handler: CaptureHandler, listening_socket: socket.socket, faults: FaultPlan, security: SmtpSecurity
+    ) -> None:
         host, port = listening_socket.getsockname()[:2]
         super().__init__(handler, hostname=host, port=port)
         self._listening_socket = listening_socket
         self._faults = faults
+        self._security = security
 
     def factory(self) -> SMTP:
         # Called for each connection, so a size limit changed at run time applies to the next one.
@@ -121,6 +150,8 @@ class _PreboundController(Controller):
             hostname=GREETING_HOSTNAME,
             data_size_limit=self._faults.max_message_size,
             enable_SMTPUTF8=True,
+            tls_context=self._security.tls_context,
+            require_starttls=self._security.require_starttls,
             loop=self.loop,
         )
 
