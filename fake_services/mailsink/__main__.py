@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import ssl
 import threading
 from pathlib import Path
 
 from fake_services.mailsink.faults import DEFAULT_MAX_MESSAGE_SIZE
+from fake_services.mailsink.relay import SmtpCredentials
 from fake_services.mailsink.sink import MailSink
 from fake_services.serving import TlsFiles
+
+PASSWORD_VARIABLE = "MAILSINK_AUTH_PASSWORD"
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -33,12 +37,30 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--require-starttls", action="store_true", help="refuse mail until the client has sent STARTTLS"
     )
+    parser.add_argument(
+        "--auth",
+        metavar="USER[:PASSWORD]",
+        help=f"require SMTP AUTH (PLAIN or LOGIN) as USER before MAIL; the password is read from {PASSWORD_VARIABLE}, "
+        "or follows a colon (visible to other users of this machine)",
+    )
     arguments = parser.parse_args(argv)
     if (arguments.certfile is None) != (arguments.keyfile is None):
         parser.error("--certfile and --keyfile go together")
     if arguments.require_starttls and arguments.certfile is None:
         parser.error("--require-starttls needs --certfile and --keyfile")
     return arguments
+
+
+def credentials(auth: str | None, environ: dict[str, str]) -> SmtpCredentials | None:
+    """`USER` with the password in MAILSINK_AUTH_PASSWORD, or `USER:PASSWORD` (split at the first colon)."""
+    if auth is None:
+        return None
+    username, colon, password = auth.partition(":")
+    if not colon:
+        password = environ.get(PASSWORD_VARIABLE, "")
+    if not username or not password:
+        raise ValueError(f"--auth needs a user name, and a password in {PASSWORD_VARIABLE} or as --auth USER:PASSWORD")
+    return SmtpCredentials(username, password)
 
 
 def tls_files(arguments: argparse.Namespace) -> TlsFiles | None:
@@ -54,6 +76,10 @@ def main(argv: list[str] | None = None) -> None:
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stop_requested.set())
     try:
+        smtp_credentials = credentials(arguments.auth, dict(os.environ))
+    except ValueError as error:
+        raise SystemExit(f"mail sink: {error}") from None
+    try:
         sink = MailSink(
             smtp_host=arguments.smtp_host,
             smtp_port=arguments.smtp_port,
@@ -62,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
             max_message_size=arguments.max_message_size,
             tls=tls_files(arguments),
             require_starttls=arguments.require_starttls,
+            credentials=smtp_credentials,
         )
     except (ssl.SSLError, FileNotFoundError) as error:
         raise SystemExit(f"mail sink: cannot use the certificate {arguments.certfile}: {error}") from None
@@ -76,6 +103,9 @@ def main(argv: list[str] | None = None) -> None:
         if sink.starttls:
             required = " (required before MAIL)" if arguments.require_starttls else ""
             print(f"SMTP offers STARTTLS{required}", flush=True)
+        if smtp_credentials is not None:
+            after = " after STARTTLS" if sink.starttls else ""
+            print(f"SMTP requires AUTH (PLAIN or LOGIN{after}) as {smtp_credentials.username}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         stop_requested.wait()
     print("Mail sink stopped.", flush=True)

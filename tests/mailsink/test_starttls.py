@@ -13,23 +13,8 @@ import pytest
 
 from fake_services.mailsink import AsyncMailSinkClient, MailSink, MailSinkClient
 from fake_services.serving import TlsFiles
-from loginspec.tls import LocalAuthority, ServerCertificate, client_context
+from loginspec.tls import LocalAuthority, ServerCertificate
 from tests.mailsink.helpers import SENDER, SmtpWire, build_email, unique_address
-
-
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory: pytest.TempPathFactory) -> LocalAuthority:
-    return LocalAuthority(tmp_path_factory.mktemp("authority"))
-
-
-@pytest.fixture(scope="module")
-def certificate(authority: LocalAuthority) -> ServerCertificate:
-    return authority.issue("mailsink", "mail.test")
-
-
-@pytest.fixture(scope="module")
-def trusting(authority: LocalAuthority) -> ssl.SSLContext:
-    return client_context(authority.ca_file)
 
 
 @pytest.fixture(scope="module")
