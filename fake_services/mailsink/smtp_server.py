@@ -13,6 +13,7 @@ from weakref import WeakKeyDictionary
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import MISSING, SMTP, Envelope, Session
 
+from fake_services.mailsink.addresses import recipient_refusal, sender_refusal
 from fake_services.mailsink.faults import Fault, FaultAction, FaultPlan, FaultStage
 from fake_services.mailsink.relay import AUTH_REQUIRED, MECHANISMS, Authenticator, SmtpCredentials, server_tls_context
 from fake_services.mailsink.store import MessageStore
@@ -46,6 +47,9 @@ class CaptureHandler:
     ) -> str:
         if self._auth_required and not session.authenticated:
             return AUTH_REQUIRED
+        refusal = sender_refusal(address)
+        if refusal is not None:
+            return refusal
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
@@ -53,6 +57,9 @@ class CaptureHandler:
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
     ) -> str:
+        refusal = recipient_refusal(address)
+        if refusal is not None:
+            return refusal  # before any fault, which stays for a valid recipient
         fault = self._rcpt_fault(envelope, address)
         if fault is not None and fault.action is FaultAction.DELAY:
             await asyncio.sleep(fault.seconds or 0)
@@ -117,10 +124,19 @@ class _QuietSession(Session):
 
 
 class _SinkSmtp(SMTP):
-    """aiosmtpd's SMTP, answering malformed AUTH input with a reply of its own rather than an exception."""
+    """aiosmtpd's SMTP, answering malformed AUTH input with a reply of its own rather than an exception,
+    and every malformed address with 501."""
 
     def _create_session(self) -> Session:
         return _QuietSession(self.loop)
+
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        address, rest = super()._getaddr(arg)
+        if address is None and arg.strip():
+            # aiosmtpd answers 553 to what its parser cannot read (`<a@@b>`); handed on as it came,
+            # it is refused by the handler with the 501 every other malformed address gets.
+            return arg.strip(), ""
+        return address, rest
 
     async def challenge_auth(self, *args: Any, **kwargs: Any) -> Any:
         try:
