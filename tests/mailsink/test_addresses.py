@@ -128,3 +128,12 @@ def test_an_invalid_recipient_does_not_use_up_a_fault(sink: MailSink) -> None:
     finally:
         wire.close()
     assert sink.faults.pending() == []
+
+
+def test_an_address_that_is_not_utf8_is_refused_with_501(sink: MailSink) -> None:
+    wire = session(sink)
+    try:
+        assert wire.command(b"MAIL FROM:<> SMTPUTF8").startswith(b"250")
+        assert wire.command(b"RCPT TO:<\xff\xfe@example.test>").startswith(b"501 5.1.3")
+    finally:
+        wire.close()

@@ -127,3 +127,17 @@ def test_require_starttls_needs_a_certificate() -> None:
 def test_a_missing_certificate_file_fails_at_construction(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         MailSink(tls=TlsFiles(tmp_path / "none.pem", tmp_path / "none.key"))
+
+
+def test_faults_set_over_https_apply_to_mail_sent_over_starttls(tls_sink: MailSink, trusting: ssl.SSLContext) -> None:
+    address = unique_address()
+    with MailSinkClient(tls_sink.http_url, verify=trusting) as client:
+        client.fail_next("rcpt", 550, "5.1.1 No such user", recipient=address)
+        try:
+            with smtplib.SMTP(tls_sink.smtp_host, tls_sink.smtp_port, timeout=10) as smtp:
+                smtp.starttls(context=trusting)
+                with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+                    smtp.send_message(build_email(address, "Refused over TLS"))
+        finally:
+            client.clear_faults()
+    assert refused.value.recipients[address] == (550, b"5.1.1 No such user")
