@@ -31,6 +31,17 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--smtp-host", help="mail server (default: CRM_SMTP_HOST or 127.0.0.1)")
     parser.add_argument("--smtp-port", type=int, help="mail server port (default: CRM_SMTP_PORT or 2525)")
     parser.add_argument(
+        "--smtp-starttls",
+        action="store_true",
+        default=None,
+        help="upgrade the mail connection with STARTTLS, checking the certificate (default: CRM_SMTP_STARTTLS)",
+    )
+    parser.add_argument(
+        "--smtp-username",
+        help="sign in to the mail server as this user; the password comes from CRM_SMTP_PASSWORD only "
+        "(default: CRM_SMTP_USERNAME)",
+    )
+    parser.add_argument(
         "--host-map",
         help="outbound name mapping, e.g. '*.test=127.0.0.1,accounts.google.com=127.0.0.1:8443' "
         "(default: CRM_HOST_MAP)",
@@ -59,27 +70,35 @@ def main() -> None:
     given: dict[str, object] = {
         "smtp_host": arguments.smtp_host,
         "smtp_port": arguments.smtp_port,
+        "smtp_starttls": arguments.smtp_starttls,
+        "smtp_username": arguments.smtp_username,
         "host_map": parse_host_map(arguments.host_map) if arguments.host_map is not None else None,
         "ca_file": arguments.ca_file,
     }
     if os.environ.get("CRM_SMTP_PORT") is None and arguments.smtp_port is None:
         given["smtp_port"] = 2525  # the mail sink's usual port, rather than 25
-    settings = Settings.from_environ(
-        base_url=base_url,
-        profile=arguments.profile,
-        database_path=arguments.database or Path(f"var/crm-{arguments.profile}.sqlite3"),
-        **{name: value for name, value in given.items() if value is not None},
-        **({"presentation": arguments.presentation} if arguments.presentation else {}),
-        **(
-            {"test_mode": True, "control_secret": os.environ.get("CRM_CONTROL_SECRET") or secrets.token_urlsafe(16)}
-            if arguments.test_mode
-            else {}
-        ),
-    )
+    try:
+        settings = Settings.from_environ(
+            base_url=base_url,
+            profile=arguments.profile,
+            database_path=arguments.database or Path(f"var/crm-{arguments.profile}.sqlite3"),
+            **{name: value for name, value in given.items() if value is not None},
+            **({"presentation": arguments.presentation} if arguments.presentation else {}),
+            **(
+                {
+                    "test_mode": True,
+                    "control_secret": os.environ.get("CRM_CONTROL_SECRET") or secrets.token_urlsafe(16),
+                }
+                if arguments.test_mode
+                else {}
+            ),
+        )
+    except ValueError as error:
+        raise SystemExit(f"reference CRM: {error}") from None
     app = create_app(settings)
     print(f"Reference CRM ({settings.profile}, {settings.presentation}) at {settings.url('/login')}")
     print(f"  Settings and maintenance: {settings.url('/settings/login')}")
-    print(f"  Email goes to SMTP {settings.smtp_host}:{settings.smtp_port}")
+    print(f"  Email goes to SMTP {settings.smtp_host}:{settings.smtp_port}{mail_security(settings)}")
     if not arguments.no_demo_accounts:
         for account in seed_demo_accounts(app.state.context):
             print(f"  {account.role:<15} user ID {account.user_id:<16} password {DEMO_PASSWORD}")
@@ -93,6 +112,14 @@ def main() -> None:
         ssl_certfile=arguments.certfile,
         ssl_keyfile=arguments.keyfile,
     )
+
+
+def mail_security(settings: Settings) -> str:
+    """How the CRM talks to its mail server, for the start-up lines (never the password)."""
+    parts = ["STARTTLS"] if settings.smtp_starttls else []
+    if settings.smtp_username is not None:
+        parts.append(f"AUTH as {settings.smtp_username}")
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 if __name__ == "__main__":

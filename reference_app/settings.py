@@ -48,6 +48,11 @@ class Settings:
     smtp_port: int = 25
     smtp_timeout: float = 10.0
     mail_from: str = "CRM <no-reply@crm.test>"
+    # A real relay: STARTTLS before anything else (the certificate checked against the system's
+    # authorities and ca_file), then AUTH as this user when one is given.
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
 
     # Test mode turns on the control API (provisioning, clock) and the adjustable clock.
     test_mode: bool = False
@@ -81,6 +86,8 @@ class Settings:
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
             raise ValueError(f"base_url must be an http(s) origin such as http://crm.test:8000, not {self.base_url!r}")
         presentation.load(self.presentation)  # refuses an unknown one
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ValueError("smtp_username and smtp_password go together (CRM_SMTP_USERNAME, CRM_SMTP_PASSWORD)")
         if self.test_mode and not self.control_secret:
             raise ValueError("test mode needs a control_secret to protect the control API")
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
@@ -109,6 +116,8 @@ class Settings:
             "CRM_MAIL_FROM": "mail_from",
             "CRM_CONTROL_SECRET": "control_secret",
             "CRM_PRESENTATION": "presentation",
+            "CRM_SMTP_USERNAME": "smtp_username",
+            "CRM_SMTP_PASSWORD": "smtp_password",
         }
         for variable, name in text_settings.items():
             if env.get(variable):
@@ -119,6 +128,8 @@ class Settings:
             values["smtp_port"] = int(env["CRM_SMTP_PORT"])
         if env.get("CRM_TEST_MODE"):
             values["test_mode"] = env["CRM_TEST_MODE"].lower() in ("1", "true", "yes")
+        if env.get("CRM_SMTP_STARTTLS"):
+            values["smtp_starttls"] = env["CRM_SMTP_STARTTLS"].lower() in ("1", "true", "yes")
         if env.get("CRM_CA_FILE"):
             values["ca_file"] = Path(env["CRM_CA_FILE"])
         if env.get("CRM_HOST_MAP"):

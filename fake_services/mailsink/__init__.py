@@ -18,6 +18,7 @@ from fake_services.mailsink.faults import Fault, FaultAction, FaultPlan, FaultSt
 from fake_services.mailsink.links import Link
 from fake_services.mailsink.mailbox import Mailbox
 from fake_services.mailsink.message import Message
+from fake_services.mailsink.relay import SmtpCredentials
 from fake_services.mailsink.sink import MailSink
 from fake_services.mailsink.store import MailTimeout, MessageStore
 
@@ -35,4 +36,5 @@ __all__ = [
     "Mailbox",
     "Message",
     "MessageStore",
+    "SmtpCredentials",
 ]

@@ -8,6 +8,7 @@ long-poll route, so it returns as soon as the message arrives.
 from __future__ import annotations
 
 import re
+import ssl
 from typing import Any
 
 import httpx
@@ -47,11 +48,13 @@ class MailSinkClient:
         *,
         request_timeout: float = REQUEST_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | bool = True,
         wait_timeout: float = DEFAULT_WAIT,
     ) -> None:
         """`transport` reaches host names the resolver does not know (e.g. a mapping to loopback);
+        `verify` is how an `https://` sink's certificate is checked (a context trusting its authority);
         `wait_timeout` is how long `wait_for` waits when not told."""
-        self._http = httpx.Client(base_url=http_url, timeout=request_timeout, transport=transport)
+        self._http = httpx.Client(base_url=http_url, timeout=request_timeout, transport=transport, verify=verify)
         self.wait_timeout = wait_timeout
 
     def wait_for(
@@ -134,8 +137,10 @@ class MailSinkClient:
 class AsyncMailSinkClient:
     """`MailSinkClient` for coroutines (all but `mailbox`)."""
 
-    def __init__(self, http_url: str, *, request_timeout: float = REQUEST_TIMEOUT) -> None:
-        self._http = httpx.AsyncClient(base_url=http_url, timeout=request_timeout)
+    def __init__(
+        self, http_url: str, *, request_timeout: float = REQUEST_TIMEOUT, verify: ssl.SSLContext | bool = True
+    ) -> None:
+        self._http = httpx.AsyncClient(base_url=http_url, timeout=request_timeout, verify=verify)
 
     async def wait_for(
         self,

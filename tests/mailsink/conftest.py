@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from fake_services.mailsink import MailSink, MailSinkClient
+from loginspec.tls import LocalAuthority, ServerCertificate, client_context
 from tests.mailsink.helpers import unique_address
 
 
@@ -50,3 +52,21 @@ def client(sink: MailSink) -> Iterator[MailSinkClient]:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def authority(tmp_path_factory: pytest.TempPathFactory) -> LocalAuthority:
+    """A certificate authority of the run's own, as the bundled stack makes one."""
+    return LocalAuthority(tmp_path_factory.mktemp("authority"))
+
+
+@pytest.fixture(scope="session")
+def certificate(authority: LocalAuthority) -> ServerCertificate:
+    """For mail.test and 127.0.0.1."""
+    return authority.issue("mailsink", "mail.test")
+
+
+@pytest.fixture(scope="session")
+def trusting(authority: LocalAuthority) -> ssl.SSLContext:
+    """A client context trusting the authority besides the system's."""
+    return client_context(authority.ca_file)

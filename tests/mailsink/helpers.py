@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import socket
+import ssl
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -77,6 +78,19 @@ class SmtpWire:
     def command(self, line: bytes) -> bytes:
         self._socket.sendall(line + b"\r\n")
         return self.reply()
+
+    def send(self, data: bytes) -> None:
+        """Bytes as they are, without waiting for a reply."""
+        self._socket.sendall(data)
+
+    def starttls(self, context: ssl.SSLContext, server_hostname: str = "127.0.0.1") -> bytes:
+        """EHLO, STARTTLS, the TLS handshake, and EHLO again: its reply."""
+        self.command(b"EHLO client.test")
+        assert self.command(b"STARTTLS").startswith(b"220")
+        self._lines.close()
+        self._socket = context.wrap_socket(self._socket, server_hostname=server_hostname)
+        self._lines = self._socket.makefile("rb")
+        return self.command(b"EHLO client.test")
 
     def reply(self) -> bytes:
         """A whole reply; multi-line replies are joined."""
