@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from fake_services.idp import GoogleProvider, MicrosoftProvider
-from fake_services.mailsink import MailSink
+from fake_services.mailsink import MailSink, SmtpCredentials
 from fake_services.mailsink.client import MailSinkClient
 from fake_services.serving import BackgroundServer, TlsFiles
 from reference_app import presentation
@@ -44,6 +44,7 @@ HOST_RESOLVER_RULES = "MAP *.test 127.0.0.1"
 APP_HOST_MAP = (("*.test", "127.0.0.1"),)
 APP_HOST_NAMES = {"online": "crm.test", "onsite": "crm-onsite.test"}
 MAIL_HOST_NAME = "mail.test"
+MAIL_USER_NAME = "crm"
 CLIENT_ID = "loginspec-reference-crm"
 BUNDLED_ARGON2_MEMORY_KIB = 12 * 1024
 
@@ -84,10 +85,17 @@ class BundledStack:
         return self
 
     def _start(self) -> None:
-        self.mail_sink = MailSink().start()
+        # The CRM sends as to a real relay: STARTTLS (over HTTPS runs) and AUTH with credentials of this run.
+        mail_credentials = SmtpCredentials(MAIL_USER_NAME, secrets.token_urlsafe(18))
+        self.mail_sink = MailSink(
+            tls=self._certificate("mail", MAIL_HOST_NAME),
+            require_starttls=self.authority is not None,
+            credentials=mail_credentials,
+        ).start()
         self._running.append(self.mail_sink)
         _expect_healthy(self.mail_sink.http_url + "/healthz", self.verify)
-        self.mail_url = f"http://{MAIL_HOST_NAME}:{urlsplit(self.mail_sink.http_url).port}"
+        sink_address = urlsplit(self.mail_sink.http_url)
+        self.mail_url = f"{sink_address.scheme}://{MAIL_HOST_NAME}:{sink_address.port}"
         self.microsoft = MicrosoftProvider(public_host="login.microsoftonline.test").start()
         self._running.append(self.microsoft)
         self.google = GoogleProvider(public_host="accounts.google.test").start()
@@ -114,6 +122,9 @@ class BundledStack:
                 database_path=self.workdir / f"crm-{name}.sqlite3",
                 smtp_host=self.mail_sink.smtp_host,
                 smtp_port=self.mail_sink.smtp_port,
+                smtp_starttls=self.mail_sink.starttls,
+                smtp_username=mail_credentials.username,
+                smtp_password=mail_credentials.password,
                 mail_from=f"CRM <no-reply@{host_name(shown, profile)}>",
                 test_mode=True,
                 control_secret=secrets.token_urlsafe(24),
