@@ -14,6 +14,10 @@ A target file (TOML), for `--target-file`:
 
     [mail]
     sink_url = "http://mail.example.test:8025"      # the Loginspec mail sink the target sends to
+    smtp = "mail.example.test:2525"                 # optional: how the target reaches the sink's SMTP,
+    starttls = true                                 #   with STARTTLS and AUTH as the target is set up;
+    username = "crm"                                #   tried before any browser starts
+    password_env = "MAIL_RELAY_PASSWORD"
 
     [identity_providers.microsoft]                  # optional, one table per provider
     base_url = "http://login.microsoftonline.test:8101"
@@ -63,6 +67,7 @@ from .catalogue import PROFILES
 from .contract import Contract, ContractError
 from .net import HostMap, http_client, mapped_address, parse_resolver_rules, transport_for
 from .provisioning import HttpProvisioner, Provisioner
+from .relay import RelaySettingsError, check_relay, relay_settings
 from .tls import UntrustedCertificate, client_context, verified_spki
 
 
@@ -176,7 +181,8 @@ def load_target_file(path: Path) -> ExternalTargets:
     if rules is not None and not isinstance(rules, str):
         raise TargetFileError("browser: 'host_resolver_rules' must be a string")
     host_map = parse_resolver_rules(rules or "")
-    sink_url = _table(document, "mail", "").get("sink_url")
+    mail = _table(document, "mail", "")
+    sink_url = mail.get("sink_url")
     contract = _contract(_table(document, "contract", ""), path)
     ca_file = _ca_file(_table(document, "tls", ""), path)
     waits = _waits(_table(document, "waits", ""))
@@ -187,6 +193,12 @@ def load_target_file(path: Path) -> ExternalTargets:
             raise TargetFileError(f"{path} describes no [targets.online] or [targets.onsite]")
         if ca_file is not None:
             targets.pinned_keys = _pins(targets, sink_url, host_map, ca_file)
+        relay = relay_settings(mail)
+        if relay is not None:
+            check_relay(relay, host_map, ca_file)
+    except RelaySettingsError as error:
+        targets.close()
+        raise TargetFileError(f"mail: {error}") from None
     except BaseException:
         targets.close()
         raise

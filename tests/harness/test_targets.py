@@ -363,3 +363,77 @@ def test_without_waits_the_defaults_hold(loaded: ExternalTargets) -> None:
 def test_a_wrong_wait_is_named(tmp_path: Path, line: str, problem: str) -> None:
     with pytest.raises(TargetFileError, match=re.escape(problem)):
         load_target_file(write(tmp_path, VALID + f"\n[waits]\n{line}\n"))
+
+
+RELAY_PASSWORD_VARIABLE = "LOGINSPEC_TEST_RELAY_PASSWORD"
+
+
+@pytest.fixture(scope="module")
+def relay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalAuthority, MailSink]]:
+    """A sink playing a relay: STARTTLS required, AUTH as crm with a known password."""
+    authority = LocalAuthority(tmp_path_factory.mktemp("relay-tls"))
+    certificate = authority.issue("mail", "mail.test")
+    with MailSink(tls=certificate.files, require_starttls=True, credentials=("crm", "relay-secret")) as sink:
+        yield authority, sink
+
+
+def _relay_file(authority: LocalAuthority, sink: MailSink, mail_lines: str) -> str:
+    return f"""
+[browser]
+host_resolver_rules = "MAP *.test 127.0.0.1"
+
+[tls]
+ca_file = "{authority.ca_file}"
+
+[mail]
+sink_url = "{sink.http_url}"
+smtp = "mail.test:{sink.smtp_port}"
+{mail_lines}
+
+[targets.onsite]
+base_url = "http://crm-onsite.example.test:8080"
+control_url = "http://crm-onsite.example.test:8080/_control"
+control_secret_env = "{SECRET_VARIABLE}"
+"""
+
+
+def test_relay_settings_the_sink_accepts_load(
+    tmp_path: Path, relay: tuple[LocalAuthority, MailSink], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(RELAY_PASSWORD_VARIABLE, "relay-secret")
+    lines = f'starttls = true\nusername = "crm"\npassword_env = "{RELAY_PASSWORD_VARIABLE}"'
+    load_target_file(write(tmp_path, _relay_file(*relay, lines))).close()
+
+
+@pytest.mark.parametrize(
+    ("lines", "password", "problem"),
+    [
+        ('starttls = true\nusername = "crm"', "relay-secret", "'username' and 'password_env' go together"),
+        ('starttls = true\nusername = "crm"\npassword_env = "V"', "wrong", "refused the user name or password (535"),
+        ('username = "crm"\npassword_env = "V"', "relay-secret", "does not offer AUTH"),
+        ("starttls = true", None, "refused MAIL FROM (530"),
+        ('starttls = "yes"', None, "'starttls' must be true or false"),
+    ],
+    ids=["password variable missing", "wrong password", "no STARTTLS", "no AUTH", "not a boolean"],
+)
+def test_relay_settings_the_sink_refuses_are_named_before_any_browser(
+    tmp_path: Path,
+    relay: tuple[LocalAuthority, MailSink],
+    monkeypatch: pytest.MonkeyPatch,
+    lines: str,
+    password: str | None,
+    problem: str,
+) -> None:
+    if password:
+        monkeypatch.setenv("V", password)
+    with pytest.raises(TargetFileError, match=r"^mail: .*" + re.escape(problem)):
+        load_target_file(write(tmp_path, _relay_file(*relay, lines)))
+
+
+def test_relay_with_a_certificate_of_another_authority_is_named(
+    tmp_path: Path, relay: tuple[LocalAuthority, MailSink], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = LocalAuthority(tmp_path / "other")
+    text = _relay_file(*relay, "starttls = true").replace(str(relay[0].ca_file), str(other.ca_file))
+    with pytest.raises(TargetFileError, match="certificate"):
+        load_target_file(write(tmp_path, text))
