@@ -81,7 +81,9 @@ def check_relay(settings: RelaySettings, host_map: HostMap, ca_file: Path | None
         raise RelaySettingsError(f"the relay at {where} does not offer {step}") from None
     except smtplib.SMTPAuthenticationError as error:
         reply = error.smtp_error.decode(errors="replace")
-        raise RelaySettingsError(f"the relay at {where} refused the user name or password ({error.smtp_code} {reply})")
+        raise RelaySettingsError(
+            f"the relay at {where} refused the user name or password ({error.smtp_code} {reply})"
+        ) from None
     except smtplib.SMTPResponseException as error:
         reply = error.smtp_error.decode(errors="replace")
         raise RelaySettingsError(f"the relay at {where} refused {step} ({error.smtp_code} {reply})") from None
