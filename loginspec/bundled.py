@@ -1,11 +1,15 @@
 """The bundled stack: the reference CRM in both profiles, the mail sink and both identity providers.
 
-Everything runs in this process, each HTTP service on its own free port and host
-name (`crm.test`, `crm-onsite.test`, `login.microsoftonline.test`,
-`accounts.google.test`, `mail.test`), all mapped to 127.0.0.1 for the browser by
-`host_resolver_rules`, for the app's own calls by its host map, and for the
-harness's mail client by the same mapping. The control APIs, which no browser
-uses, are called on 127.0.0.1 directly.
+Everything runs in this process, each service on its own free port and host name,
+over HTTPS with certificates from a local authority made for the run: `crm.test`,
+`crm-onsite.test`, `mail.test` (web side; SMTP with STARTTLS and AUTH), and the
+providers under their real names (`login.microsoftonline.com`, `accounts.google.com`,
+`oauth2.googleapis.com`, `www.googleapis.com`...) with the real issuers and paths, so the
+CRM is configured as for production. All names are mapped to 127.0.0.1 and the right
+port for the browser by `host_resolver_rules`, for the app's own calls by its host map,
+and for the harness's clients by the same mapping. The control APIs, which no browser
+uses, are called on 127.0.0.1 directly. `https=False` serves plain HTTP, with the
+providers under `*.test` names.
 
 The CRM runs in each presentation asked for: English (`en`, the help page's own
 labels and paths) and Norwegian (`nb`: a one-page online login, other paths, other
@@ -24,6 +28,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from fake_services.idp import GoogleProvider, MicrosoftProvider
+from fake_services.idp.names import Names
 from fake_services.mailsink import MailSink, SmtpCredentials
 from fake_services.mailsink.client import MailSinkClient
 from fake_services.serving import BackgroundServer, TlsFiles
@@ -39,9 +44,7 @@ from .provisioning import HttpProvisioner
 from .targets import IdentityProvider, Target
 from .tls import LocalAuthority, client_context
 
-HOST_RESOLVER_RULES = "MAP *.test 127.0.0.1"
-# The same mapping for the reference app's own calls (to the identity providers), in its format.
-APP_HOST_MAP = (("*.test", "127.0.0.1"),)
+TEST_NAMES_RULE = "MAP *.test 127.0.0.1"
 APP_HOST_NAMES = {"online": "crm.test", "onsite": "crm-onsite.test"}
 MAIL_HOST_NAME = "mail.test"
 MAIL_USER_NAME = "crm"
@@ -63,12 +66,18 @@ def host_name(presentation: str, profile: str) -> str:
 
 class BundledStack:
     def __init__(
-        self, workdir: Path | None = None, presentations: tuple[str, ...] = ("en",), https: bool = True
+        self,
+        workdir: Path | None = None,
+        presentations: tuple[str, ...] = ("en",),
+        https: bool = True,
+        provider_names: Names = "real",
     ) -> None:
         self._temporary = None if workdir else tempfile.TemporaryDirectory(prefix="loginspec-")
         self.workdir = workdir or Path(self._temporary.name)  # type: ignore[union-attr]
-        self.host_resolver_rules: str | None = HOST_RESOLVER_RULES
+        self.host_resolver_rules: str | None = TEST_NAMES_RULE
         self.presentations = presentations
+        # Microsoft's and Google's own names need certificates for them, so HTTPS; plain HTTP keeps *.test.
+        self.provider_names: Names = provider_names if https else "test"
         # A new authority every start: its key never outlives the run, even with a kept workdir.
         self.authority = LocalAuthority(self.workdir / "tls") if https else None
         self.ca_file = self.authority.ca_file if self.authority else None
@@ -96,12 +105,21 @@ class BundledStack:
         _expect_healthy(self.mail_sink.http_url + "/healthz", self.verify)
         sink_address = urlsplit(self.mail_sink.http_url)
         self.mail_url = f"{sink_address.scheme}://{MAIL_HOST_NAME}:{sink_address.port}"
-        self.microsoft = MicrosoftProvider(public_host="login.microsoftonline.test").start()
+        self.microsoft = MicrosoftProvider(
+            names=self.provider_names,
+            tls=self._certificate("microsoft", *MicrosoftProvider.host_names_for(self.provider_names)),
+        ).start()
         self._running.append(self.microsoft)
-        self.google = GoogleProvider(public_host="accounts.google.test").start()
+        self.google = GoogleProvider(
+            names=self.provider_names,
+            tls=self._certificate("google", *GoogleProvider.host_names_for(self.provider_names)),
+        ).start()
         self._running.append(self.google)
         for provider in (self.microsoft, self.google):
-            _expect_healthy(provider.control_url + "/_control/keys", self.verify)
+            provider.control.keys()  # answers once the provider serves
+        # Each provider's names to its port (Microsoft's and Google's real names among them), the CRMs' *.test.
+        self.host_resolver_rules = ", ".join((self.microsoft.resolver_rules, self.google.resolver_rules, TEST_NAMES_RULE))
+        host_map = parse_resolver_rules(self.host_resolver_rules)
 
         names = bundled_target_names(self.presentations)
         servers = {
@@ -129,7 +147,7 @@ class BundledStack:
                 test_mode=True,
                 control_secret=secrets.token_urlsafe(24),
                 identity_providers=identity_providers,
-                host_map=APP_HOST_MAP,
+                host_map=host_map,
                 ca_file=self.ca_file,
                 # Still Argon2id, at a fifth of OWASP's baseline cost: a run hashes a thousand passwords, and
                 # a hash still costs enough for the timing scenario to tell a skipped one.
@@ -144,16 +162,14 @@ class BundledStack:
             server.start(create_app(settings))
             self._running.append(server)
             _expect_healthy(server.url + "/healthz", self.verify)
-            http = http_client(parse_resolver_rules(HOST_RESOLVER_RULES), verify=self.verify)
+            http = http_client(host_map, verify=self.verify)
             self.targets[name] = Target(
                 name=f"bundled-{name}",
                 profile=settings.profile,
                 base_url=settings.base_url,
                 provisioner=HttpProvisioner(f"{server.url}/_control", settings.control_secret or "", http),
                 http=http,
-                mail=MailSinkClient(
-                    self.mail_url, transport=transport_for(parse_resolver_rules(HOST_RESOLVER_RULES), self.verify)
-                ),
+                mail=MailSinkClient(self.mail_url, transport=transport_for(host_map, self.verify)),
                 identity_providers={
                     "microsoft": IdentityProvider("microsoft", self.microsoft.base_url, self.microsoft.control),
                     "google": IdentityProvider("google", self.google.base_url, self.google.control),
