@@ -6,6 +6,7 @@ provider answers an operation it does not have with a 4xx (raised as ControlErro
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -22,9 +23,16 @@ class ControlError(RuntimeError):
 
 
 class IdentityProviderControl:
-    def __init__(self, control_url: str, timeout: float = 10.0, transport: httpx.BaseTransport | None = None) -> None:
-        """`transport` reaches host names the resolver does not know (e.g. a mapping to loopback)."""
-        self._http = httpx.Client(base_url=control_url, timeout=timeout, transport=transport)
+    def __init__(
+        self,
+        control_url: str,
+        timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
+        """`transport` reaches host names the resolver does not know (e.g. a mapping to loopback);
+        `verify` is the TLS context that trusts an HTTPS control URL's certificate."""
+        self._http = httpx.Client(base_url=control_url, timeout=timeout, transport=transport, verify=verify)
 
     def close(self) -> None:
         self._http.close()

@@ -19,6 +19,7 @@ from fake_services.idp.directory import Client, Directory, User
 from fake_services.idp.errors import OAuthError, Problem
 from fake_services.idp.identifiers import random_token
 from fake_services.idp.misbehaviour import Misbehaviour, tamper_common_claims
+from fake_services.idp.names import PublicSite
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,11 @@ class Flavour(abc.ABC):
     misbehaviours: frozenset[Misbehaviour]
     alerts: Alerts
 
-    def __init__(self, public_base: str) -> None:
-        self.public_base = public_base.rstrip("/")
+    def __init__(self, site: PublicSite) -> None:
+        self.site = site
+        self.public_base = site.main
+        # Under HTTPS the session cookie is Secure.
+        self.secure_cookies = site.secure
 
     # Routes
 

@@ -1,7 +1,8 @@
 """Google (Workspace) flavour: one issuer for everyone, hosted domains in the "hd" claim.
 
 The real Google spreads its endpoints over several hosts (accounts.google.com,
-oauth2.googleapis.com, www.googleapis.com); this fake serves the same paths on one host.
+oauth2.googleapis.com, openidconnect.googleapis.com, www.googleapis.com); this fake serves
+them all from one server, by path, under those names (names="real") or on one test host.
 There is no end_session_endpoint, as at Google, but /Logout ends the session by hand.
 """
 
@@ -121,6 +122,30 @@ class GoogleFlavour(Flavour):
     def discovery_url(self) -> str:
         return f"{self.public_base}/.well-known/openid-configuration"
 
+    @property
+    def authorize_url(self) -> str:
+        return f"{self.site.base('accounts')}/o/oauth2/v2/auth"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.site.base('oauth2')}/token"
+
+    @property
+    def revocation_url(self) -> str:
+        return f"{self.site.base('oauth2')}/revoke"
+
+    @property
+    def userinfo_url(self) -> str:
+        return f"{self.site.base('openidconnect')}/v1/userinfo"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.site.base('www')}/oauth2/v3/certs"
+
+    @property
+    def pem_certs_url(self) -> str:
+        return f"{self.site.base('www')}/oauth2/v1/certs"
+
     # Routes
 
     def routes(self) -> list[BaseRoute]:
@@ -138,13 +163,12 @@ class GoogleFlavour(Flavour):
         return JSONResponse(self.discovery_document())
 
     def discovery_document(self) -> dict[str, Any]:
-        base = self.public_base
         return {
             "issuer": self.issuer,
-            "authorization_endpoint": f"{base}/o/oauth2/v2/auth",
-            "token_endpoint": f"{base}/token",
-            "userinfo_endpoint": f"{base}/v1/userinfo",
-            "jwks_uri": f"{base}/oauth2/v3/certs",
+            "authorization_endpoint": self.authorize_url,
+            "token_endpoint": self.token_url,
+            "userinfo_endpoint": self.userinfo_url,
+            "jwks_uri": self.jwks_url,
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -188,7 +212,7 @@ class GoogleFlavour(Flavour):
         if browser is not None:
             provider.sessions.sign_out(browser)
         response = render_page("google/signed_out.html")
-        response.delete_cookie(self.session_cookie, path="/", httponly=True, samesite="lax")
+        response.delete_cookie(self.session_cookie, path="/", secure=self.secure_cookies, httponly=True, samesite="lax")
         return response
 
     # Users

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -27,12 +28,14 @@ from fake_services.idp.errors import OAuthError, Problem
 from fake_services.idp.flavour import Alerts, Flavour, IdTokenContext, InvalidUser
 from fake_services.idp.identifiers import is_guid, new_guid, random_token
 from fake_services.idp.misbehaviour import COMMON_KINDS, Misbehaviour
+from fake_services.idp.names import PublicSite
 from fake_services.idp.oidc import OpenIDProvider, provider_of, with_query
 from fake_services.idp.pages import render_page
 from fake_services.idp.params import single_valued
 from fake_services.idp.tokens import b64url
 
 ORGANIZATION_AUTHORITIES = ("common", "organizations")
+PUBLIC_CLOUD_ALIASES = ("login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net")
 TENANT_ID_TEMPLATE = "{tenantid}"
 
 
@@ -201,6 +204,34 @@ def describe(error: OAuthError) -> DescribedError:
     return DescribedError(aad, description, trace_id, correlation_id, timestamp)
 
 
+def instance_metadata(host: str) -> list[dict[str, Any]]:
+    """The clouds as Entra lists them; this fake's host is the public cloud's preferred name."""
+    public_aliases = [host] + [alias for alias in PUBLIC_CLOUD_ALIASES if alias != host]
+    return [
+        {"preferred_network": host, "preferred_cache": "login.windows.net", "aliases": public_aliases},
+        {
+            "preferred_network": "login.partner.microsoftonline.cn",
+            "preferred_cache": "login.partner.microsoftonline.cn",
+            "aliases": ["login.partner.microsoftonline.cn", "login.chinacloudapi.cn"],
+        },
+        {
+            "preferred_network": "login.microsoftonline.de",
+            "preferred_cache": "login.microsoftonline.de",
+            "aliases": ["login.microsoftonline.de"],
+        },
+        {
+            "preferred_network": "login.microsoftonline.us",
+            "preferred_cache": "login.microsoftonline.us",
+            "aliases": ["login.microsoftonline.us", "login.usgovcloudapi.net"],
+        },
+        {
+            "preferred_network": "login-us.microsoftonline.com",
+            "preferred_cache": "login-us.microsoftonline.com",
+            "aliases": ["login-us.microsoftonline.com"],
+        },
+    ]
+
+
 def resolve_authority(provider: OpenIDProvider, segment: str) -> str:
     """The tenant GUID for a tenant-specific path, or "common" / "organizations"."""
     if segment.lower() in ORGANIZATION_AUTHORITIES:
@@ -226,8 +257,8 @@ class MicrosoftFlavour(Flavour):
         wrong_password="Your account or password is incorrect.",
     )
 
-    def __init__(self, public_base: str) -> None:
-        super().__init__(public_base)
+    def __init__(self, site: PublicSite) -> None:
+        super().__init__(site)
         self._pairwise_salt = secrets.token_bytes(32)
 
     def issuer(self, tenant_id: str) -> str:
@@ -248,6 +279,7 @@ class MicrosoftFlavour(Flavour):
             Route("/{tenant}/oauth2/v2.0/logout", self.logout, methods=["GET", "POST"], name="logout"),
             Route("/oidc/userinfo", self.userinfo, methods=["GET", "POST"], name="userinfo"),
             Route("/error", self.error_lookup, name="error_lookup"),
+            Route("/common/discovery/instance", self.instance_discovery, name="instance_discovery"),
         ]
 
     def control_routes(self) -> list[BaseRoute]:
@@ -278,6 +310,18 @@ class MicrosoftFlavour(Flavour):
         }
         return JSONResponse(body, status_code=201)
 
+    async def instance_discovery(self, request: Request) -> Response:
+        """MSAL's instance discovery: which host names are one cloud (for its token cache)."""
+        authorization_endpoint = request.query_params.get("authorization_endpoint", "")
+        version = "/v2.0" if "/oauth2/v2.0/" in authorization_endpoint else ""
+        host = urlsplit(self.public_base).netloc
+        body = {
+            "tenant_discovery_endpoint": f"{self.public_base}/common{version}/.well-known/openid-configuration",
+            "api-version": request.query_params.get("api-version", "1.1"),
+            "metadata": instance_metadata(host),
+        }
+        return JSONResponse(body)
+
     async def discovery(self, request: Request) -> Response:
         try:
             authority = resolve_authority(provider_of(request), request.path_params["tenant"])
@@ -299,7 +343,7 @@ class MicrosoftFlavour(Flavour):
             "scopes_supported": ["openid", "profile", "email"],
             "issuer": self.issuer(tenant_id),
             "request_uri_parameter_supported": False,
-            "userinfo_endpoint": f"{self.public_base}/oidc/userinfo",
+            "userinfo_endpoint": f"{self.site.base('graph')}/oidc/userinfo",
             "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
             "http_logout_supported": True,
             "frontchannel_logout_supported": True,
@@ -369,7 +413,9 @@ class MicrosoftFlavour(Flavour):
             state = {"state": params["state"]} if "state" in params else {}
             response = RedirectResponse(with_query(destination, state), status_code=302)
         if browser is not None and not browser.accounts:
-            response.delete_cookie(self.session_cookie, path="/", httponly=True, samesite="lax")
+            response.delete_cookie(
+                self.session_cookie, path="/", secure=self.secure_cookies, httponly=True, samesite="lax"
+            )
         return response
 
     def _post_logout_destination(self, provider: OpenIDProvider, params: dict[str, str]) -> str | None:

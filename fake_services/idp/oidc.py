@@ -61,6 +61,8 @@ class Settings:
     code_lifetime: float = 60.0
     session_lifetime: float = 12 * 3600.0
     token_lifetime: int = 3600
+    # Every authorization request must carry an S256 code challenge, confidential client or not.
+    require_pkce: bool = False
 
 
 def provider_of(request: Request) -> OpenIDProvider:
@@ -69,9 +71,10 @@ def provider_of(request: Request) -> OpenIDProvider:
 
 
 class OpenIDProvider:
-    def __init__(self, flavour: Flavour) -> None:
+    def __init__(self, flavour: Flavour, require_pkce: bool = False) -> None:
         self.flavour = flavour
-        self.settings = Settings()
+        self._default_require_pkce = require_pkce
+        self.settings = Settings(require_pkce=require_pkce)
         self.directory = Directory()
         self.sessions = BrowserSessions()
         self.flows = SignInFlows()
@@ -89,7 +92,7 @@ class OpenIDProvider:
 
     def reset(self) -> None:
         """Forget everything but the current signing key (generating one is the slow part)."""
-        self.settings = Settings()
+        self.settings = Settings(require_pkce=self._default_require_pkce)
         self.directory.clear()
         self.sessions.clear()
         self.flows.clear()
@@ -226,6 +229,7 @@ class OpenIDProvider:
             browser.session_id,
             max_age=int(lifetime) if persistent else None,
             path="/",
+            secure=self.flavour.secure_cookies,
             httponly=True,
             samesite="lax",
         )
