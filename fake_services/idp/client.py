@@ -53,8 +53,11 @@ class IdentityProviderControl:
         """Forget clients, tenants, users, sessions, codes, misbehaviours, the log and retired keys."""
         self._call("POST", "/reset")
 
-    def register_client(self, client_id: str, client_secret: str, redirect_uris: Sequence[str]) -> dict[str, Any]:
-        """Register (or replace) a confidential client with its exact redirect URIs."""
+    def register_client(
+        self, client_id: str, client_secret: str | None, redirect_uris: Sequence[str]
+    ) -> dict[str, Any]:
+        """Register (or replace) a client with its exact redirect URIs: confidential with a secret,
+        public (no secret, PKCE required) with `client_secret=None`."""
         payload = {"client_id": client_id, "client_secret": client_secret, "redirect_uris": list(redirect_uris)}
         return self._call("POST", "/clients", payload)
 

@@ -103,13 +103,13 @@ async def register_client(request: Request) -> Response:
         payload = await read_json_object(request)
         client = Client(
             client_id=required_text(payload, "client_id"),
-            client_secret=required_text(payload, "client_secret"),
+            client_secret=optional_text(payload, "client_secret"),
             redirect_uris=redirect_uris(payload),
         )
     except ControlInputError as error:
         return error.response()
     provider_of(request).directory.register_client(client)
-    body = {"client_id": client.client_id, "redirect_uris": list(client.redirect_uris)}
+    body = {"client_id": client.client_id, "redirect_uris": list(client.redirect_uris), "public": client.is_public}
     return JSONResponse(body, status_code=201)
 
 

@@ -12,8 +12,13 @@ class AlreadyExists(Exception):
 @dataclass(frozen=True)
 class Client:
     client_id: str
-    client_secret: str
+    # None for a public client (a single-page or native app): no secret, PKCE required.
+    client_secret: str | None
     redirect_uris: tuple[str, ...]
+
+    @property
+    def is_public(self) -> bool:
+        return self.client_secret is None
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,15 @@ There is no end_session_endpoint, as at Google, but /Logout ends the session by 
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from joserfc.jwk import RSAKey
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,8 +25,9 @@ from starlette.routing import BaseRoute, Route
 from fake_services.idp.authorize import AuthorizationRequest
 from fake_services.idp.directory import Client, Directory, User
 from fake_services.idp.errors import OAuthError, Problem
-from fake_services.idp.flavour import Alerts, Flavour, IdTokenContext
+from fake_services.idp.flavour import Alerts, Flavour, IdTokenContext, IssuedTokens
 from fake_services.idp.identifiers import google_subject, random_token
+from fake_services.idp.keys import CertificateProfile
 from fake_services.idp.misbehaviour import COMMON_KINDS, Misbehaviour
 from fake_services.idp.oidc import provider_of
 from fake_services.idp.pages import render_page
@@ -32,6 +37,7 @@ GOOGLE_SCOPE_NAMES = {
     "email": "https://www.googleapis.com/auth/userinfo.email",
     "profile": "https://www.googleapis.com/auth/userinfo.profile",
 }
+SHORT_SCOPE_NAMES = {long: short for short, long in GOOGLE_SCOPE_NAMES.items()}
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ GOOGLE_ERRORS: dict[Problem, GoogleError] = {
     Problem.UNSUPPORTED_GRANT_TYPE: GoogleError("unsupported_grant_type", "Invalid grant_type: {grant_type}"),
     Problem.MISSING_CLIENT_SECRET: GoogleError("invalid_request", "client_secret is missing."),
     Problem.INVALID_CLIENT_SECRET: GoogleError("invalid_client", "Unauthorized", 401),
+    Problem.PUBLIC_CLIENT_SECRET: GoogleError("invalid_client", "This client is public and has no secret.", 401),
     Problem.CONFLICTING_CLIENT_AUTH: GoogleError(
         "invalid_request", "Client authentication must use exactly one method."
     ),
@@ -83,7 +90,11 @@ GOOGLE_ERRORS: dict[Problem, GoogleError] = {
     Problem.CODE_REDIRECT_MISMATCH: GoogleError("redirect_uri_mismatch", "Bad Request"),
     Problem.CODE_VERIFIER_MISSING: GoogleError("invalid_grant", "Missing code verifier."),
     Problem.CODE_VERIFIER_MISMATCH: GoogleError("invalid_grant", "Invalid code verifier."),
+    Problem.CODE_VERIFIER_UNEXPECTED: GoogleError("invalid_grant", "Invalid code verifier."),
     Problem.GRANT_REFUSED: GoogleError("invalid_grant", "Bad Request"),
+    Problem.REFRESH_TOKEN_INVALID: GoogleError("invalid_grant", "Token has been expired or revoked."),
+    Problem.REFRESH_SCOPE_WIDENED: GoogleError("invalid_scope", "Some requested scopes were not granted: {scope}"),
+    Problem.REVOCATION_TOKEN_INVALID: GoogleError("invalid_token", "Token expired or revoked"),
     Problem.INVALID_ACCESS_TOKEN: GoogleError("invalid_request", "Invalid Credentials", 401),
 }
 
@@ -102,6 +113,9 @@ class GoogleFlavour(Flavour):
     sign_in_path = "/v3/signin"
     response_modes = ("query",)
     asks_to_stay_signed_in = False
+    pkce_methods = ("S256", "plain")
+    rotates_refresh_tokens = False
+    certificate_profile = CertificateProfile("federated-signon.system.gserviceaccount.com", timedelta(days=14))
     misbehaviours = COMMON_KINDS | {
         Misbehaviour.EMAIL_UNVERIFIED,
         Misbehaviour.OTHER_DOMAIN,
@@ -227,8 +241,10 @@ class GoogleFlavour(Flavour):
 
     # Tokens
 
-    def make_kid(self, key: RSAKey) -> str:
-        return key.thumbprint().encode().hex()[:40]
+    def make_kid(self, key: RSAKey, certificate: x509.Certificate) -> str:
+        # Google's kids are 40 hex digits (a SHA-1).
+        der = certificate.public_bytes(serialization.Encoding.DER)
+        return hashlib.sha1(der, usedforsecurity=False).hexdigest()
 
     def new_access_token(self) -> str:
         return "ya29." + random_token(64)
@@ -287,14 +303,23 @@ class GoogleFlavour(Flavour):
         names = ("sub", "name", "given_name", "family_name", "email", "email_verified", "hd")
         return {name: claims[name] for name in names if name in claims}
 
-    def token_body(self, access_token: str, id_token: str, scopes: tuple[str, ...], lifetime: int) -> dict[str, Any]:
-        return {
-            "access_token": access_token,
-            "expires_in": lifetime - 1,
-            "scope": google_scope(scopes),
-            "token_type": "Bearer",
-            "id_token": id_token,
-        }
+    def token_body(self, issued: IssuedTokens) -> dict[str, Any]:
+        body: dict[str, Any] = {"access_token": issued.access_token, "expires_in": issued.lifetime - 1}
+        if issued.refresh_token is not None:
+            body["refresh_token"] = issued.refresh_token
+        body.update(scope=google_scope(issued.scopes), token_type="Bearer")
+        if issued.id_token is not None:
+            body["id_token"] = issued.id_token
+        return body
+
+    def normalize_scopes(self, scopes: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(SHORT_SCOPE_NAMES.get(scope, scope) for scope in scopes))
+
+    def grants_refresh_token(
+        self, scopes: tuple[str, ...], access_type: str | None, prompts: frozenset[str], first_consent: bool
+    ) -> bool:
+        # Google answers a refresh token on the first consent to offline access, or when asked again.
+        return access_type == "offline" and (first_consent or "consent" in prompts)
 
     def code_reply_extras(self, request: AuthorizationRequest, user: User, authuser: int) -> dict[str, str]:
         extras = {"scope": google_scope(request.scopes), "authuser": str(authuser)}

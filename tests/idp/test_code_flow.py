@@ -60,7 +60,8 @@ def test_microsoft_pages_and_tokens(ms_party: Party, ms_visitor: Browser) -> Non
 
     claims = verified_claims(ms_party, body["id_token"])
     header, _, _ = unverified_parts(body["id_token"])
-    assert header == {"typ": "JWT", "alg": "RS256", "kid": ms_party.provider.control.keys()["signing_kid"]}
+    kid = ms_party.provider.control.keys()["signing_kid"]
+    assert header == {"typ": "JWT", "alg": "RS256", "x5t": kid, "kid": kid}
     now = time.time()
     assert claims["iss"] == f"{ms_party.provider.base_url}/{ms_party.realm}/v2.0"
     assert claims["aud"] == ms_party.client_id
