@@ -67,15 +67,25 @@ class IdentityProviderControl:
         return self._call("POST", "/tenants", payload)["tenant_id"]
 
     def add_user(
-        self, email: str, password: str, name: str, *, tenant: str | None = None, domain: str | None = None
+        self,
+        email: str,
+        password: str,
+        name: str,
+        *,
+        tenant: str | None = None,
+        domain: str | None = None,
+        picture: str | None = None,
+        locale: str | None = None,
     ) -> dict[str, Any]:
         """Add a user: Microsoft needs `tenant` (id or domain); Google takes the Workspace `domain`
-        (the hd claim), or none for a consumer account.
+        (the hd claim), or none for a consumer account, and optionally `picture` (URL) and `locale`
+        (default "en"; a picture URL is made up when none is given).
 
         Returns, for Microsoft, {"email", "name", "tid", "oid", "subs": {client_id: sub}} (the sub
         differs per application), and for Google {"email", "name", "sub", "hd"}.
         """
         payload = {"email": email, "password": password, "name": name, "tenant": tenant, "domain": domain}
+        payload.update({"picture": picture, "locale": locale})
         return self._call("POST", "/users", payload)
 
     def user(self, email: str) -> dict[str, Any]:

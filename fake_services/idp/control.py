@@ -7,6 +7,7 @@ authentication: the providers only ever listen on loopback.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -130,6 +131,11 @@ async def add_user(request: Request) -> Response:
             email,
             required_text(payload, "password"),
             required_text(payload, "name"),
+        )
+        user = replace(
+            user,
+            picture=optional_text(payload, "picture") or user.picture,
+            locale=optional_text(payload, "locale") or user.locale,
         )
         provider.directory.add_user(user)
     except ControlInputError as error:

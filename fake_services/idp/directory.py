@@ -39,6 +39,9 @@ class User:
     realm: str | None
     # Microsoft: the object id (oid). Google: the 21-digit account id (sub).
     object_id: str
+    # Google's profile picture URL and locale (the `picture` and `locale` claims).
+    picture: str | None = None
+    locale: str = "en"
 
 
 class Directory:

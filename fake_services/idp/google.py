@@ -29,8 +29,9 @@ from fake_services.idp.flavour import Alerts, Flavour, IdTokenContext, IssuedTok
 from fake_services.idp.identifiers import google_subject, random_token
 from fake_services.idp.keys import CertificateProfile
 from fake_services.idp.misbehaviour import COMMON_KINDS, Misbehaviour
-from fake_services.idp.oidc import provider_of
+from fake_services.idp.oidc import provider_of, read_urlencoded_form
 from fake_services.idp.pages import render_page
+from fake_services.idp.params import single_valued
 from fake_services.idp.tokens import left_half_hash
 
 GOOGLE_SCOPE_NAMES = {
@@ -111,7 +112,7 @@ class GoogleFlavour(Flavour):
     realm_field = "domain"
     session_cookie = "SID"
     sign_in_path = "/v3/signin"
-    response_modes = ("query",)
+    response_modes = ("query", "fragment", "form_post")
     asks_to_stay_signed_in = False
     pkce_methods = ("S256", "plain")
     rotates_refresh_tokens = False
@@ -170,6 +171,8 @@ class GoogleFlavour(Flavour):
             Route("/token", self.token, methods=["POST"], name="token"),
             Route("/v1/userinfo", self.userinfo, methods=["GET", "POST"], name="userinfo"),
             Route("/oauth2/v3/certs", self.jwks, name="jwks"),
+            Route("/oauth2/v1/certs", self.pem_certs, name="pem_certs"),
+            Route("/revoke", self.revoke, methods=["POST"], name="revoke"),
             Route("/Logout", self.logout, name="logout"),
         ]
 
@@ -177,13 +180,26 @@ class GoogleFlavour(Flavour):
         return JSONResponse(self.discovery_document())
 
     def discovery_document(self) -> dict[str, Any]:
+        """Google's document, field for field."""
         return {
             "issuer": self.issuer,
             "authorization_endpoint": self.authorize_url,
+            "device_authorization_endpoint": f"{self.site.base('oauth2')}/device/code",
             "token_endpoint": self.token_url,
             "userinfo_endpoint": self.userinfo_url,
+            "revocation_endpoint": self.revocation_url,
             "jwks_uri": self.jwks_url,
-            "response_types_supported": ["code"],
+            "response_types_supported": [
+                "code",
+                "token",
+                "id_token",
+                "code token",
+                "code id_token",
+                "token id_token",
+                "code token id_token",
+                "none",
+            ],
+            "response_modes_supported": ["query", "fragment", "form_post"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "scopes_supported": ["openid", "email", "profile"],
@@ -198,10 +214,16 @@ class GoogleFlavour(Flavour):
                 "iat",
                 "iss",
                 "name",
+                "picture",
                 "sub",
             ],
-            "code_challenge_methods_supported": ["S256"],
-            "grant_types_supported": ["authorization_code"],
+            "code_challenge_methods_supported": ["plain", "S256"],
+            "grant_types_supported": [
+                "authorization_code",
+                "refresh_token",
+                "urn:ietf:params:oauth:grant-type:device_code",
+                "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            ],
         }
 
     async def authorize(self, request: Request) -> Response:
@@ -219,6 +241,26 @@ class GoogleFlavour(Flavour):
     async def jwks(self, request: Request) -> Response:
         return provider_of(request).jwks(authority="")
 
+    async def pem_certs(self, request: Request) -> Response:
+        """The signing keys' certificates as PEM by kid (what google-auth's verify_oauth2_token fetches)."""
+        keys = provider_of(request).keyring.published_keys()
+        return JSONResponse({key.kid: key.certificate_pem for key in keys})
+
+    async def revoke(self, request: Request) -> Response:
+        """RFC 7009 as Google does it: `token` (access or refresh) in the form or the query; the whole
+        grant ends. An unknown token is an error (Google's way, not RFC 7009's)."""
+        provider = provider_of(request)
+        try:
+            form = await read_urlencoded_form(request) if await request.body() else {}
+            token = form.get("token") or single_valued(request.query_params.multi_items()).get("token")
+            if token is None:
+                raise OAuthError(Problem.MISSING_PARAMETER, name="token")
+            if not provider.grants.revoke(token):
+                raise OAuthError(Problem.REVOCATION_TOKEN_INVALID)
+        except OAuthError as error:
+            return self.token_error(error)
+        return JSONResponse({}, headers={"Cache-Control": "no-store"})
+
     async def logout(self, request: Request) -> Response:
         """Signs every account out of this browser, as accounts.google.com/Logout does."""
         provider = provider_of(request)
@@ -234,10 +276,19 @@ class GoogleFlavour(Flavour):
     def create_user(self, directory: Directory, realm: str | None, email: str, password: str, name: str) -> User:
         given_name, _, family_name = name.partition(" ")
         domain = realm.lower() if realm else None
-        return User(email, password, name, given_name, family_name, realm=domain, object_id=google_subject())
+        subject = google_subject()
+        picture = f"https://lh3.googleusercontent.com/a/{random_token(30)}=s96-c"
+        return User(email, password, name, given_name, family_name, realm=domain, object_id=subject, picture=picture)
 
     def describe_user(self, user: User, clients: list[Client]) -> dict[str, Any]:
-        return {"email": user.email, "name": user.name, "sub": user.object_id, "hd": user.realm}
+        return {
+            "email": user.email,
+            "name": user.name,
+            "sub": user.object_id,
+            "hd": user.realm,
+            "picture": user.picture,
+            "locale": user.locale,
+        }
 
     # Tokens
 
@@ -266,7 +317,8 @@ class GoogleFlavour(Flavour):
         if context.nonce is not None:
             claims["nonce"] = context.nonce
         if "profile" in scopes:
-            claims.update(name=user.name, given_name=user.given_name, family_name=user.family_name)
+            claims.update(name=user.name, picture=user.picture, given_name=user.given_name)
+            claims.update(family_name=user.family_name, locale=user.locale)
         if context.auth_time is not None:
             claims["auth_time"] = context.auth_time
         claims.update(iat=context.issued_at, exp=context.issued_at + context.lifetime)
@@ -300,7 +352,7 @@ class GoogleFlavour(Flavour):
         return "https://accounts.google.com"
 
     def userinfo_claims(self, claims: dict[str, Any]) -> dict[str, Any]:
-        names = ("sub", "name", "given_name", "family_name", "email", "email_verified", "hd")
+        names = ("sub", "name", "given_name", "family_name", "picture", "locale", "email", "email_verified", "hd")
         return {name: claims[name] for name in names if name in claims}
 
     def token_body(self, issued: IssuedTokens) -> dict[str, Any]:

@@ -113,6 +113,9 @@ def test_google_pages_and_tokens(google_party: Party, google_visitor: Browser) -
     assert claims["email"] == google_party.email
     assert claims["email_verified"] is True
     assert (claims["name"], claims["given_name"], claims["family_name"]) == ("Gina Acme", "Gina", "Acme")
+    assert claims["picture"] == google_party.user["picture"]
+    assert claims["picture"].startswith("https://lh3.googleusercontent.com/a/")
+    assert claims["locale"] == "en"
     assert claims["nonce"] == google_party.nonce
     assert claims["at_hash"] == left_half_hash(body["access_token"])
     assert claims["exp"] == claims["iat"] + 3600
@@ -125,6 +128,8 @@ def test_google_pages_and_tokens(google_party: Party, google_visitor: Browser) -
         "name": "Gina Acme",
         "given_name": "Gina",
         "family_name": "Acme",
+        "picture": claims["picture"],
+        "locale": "en",
         "email": google_party.email,
         "email_verified": True,
         "hd": "acme.test",

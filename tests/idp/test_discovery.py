@@ -126,10 +126,22 @@ def test_google_discovery_document(google: GoogleProvider) -> None:
     assert response.json() == {
         "issuer": base,
         "authorization_endpoint": f"{base}/o/oauth2/v2/auth",
+        "device_authorization_endpoint": f"{base}/device/code",
         "token_endpoint": f"{base}/token",
         "userinfo_endpoint": f"{base}/v1/userinfo",
+        "revocation_endpoint": f"{base}/revoke",
         "jwks_uri": f"{base}/oauth2/v3/certs",
-        "response_types_supported": ["code"],
+        "response_types_supported": [
+            "code",
+            "token",
+            "id_token",
+            "code token",
+            "code id_token",
+            "token id_token",
+            "code token id_token",
+            "none",
+        ],
+        "response_modes_supported": ["query", "fragment", "form_post"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "scopes_supported": ["openid", "email", "profile"],
@@ -144,10 +156,16 @@ def test_google_discovery_document(google: GoogleProvider) -> None:
             "iat",
             "iss",
             "name",
+            "picture",
             "sub",
         ],
-        "code_challenge_methods_supported": ["S256"],
-        "grant_types_supported": ["authorization_code"],
+        "code_challenge_methods_supported": ["plain", "S256"],
+        "grant_types_supported": [
+            "authorization_code",
+            "refresh_token",
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "urn:ietf:params:oauth:grant-type:jwt-bearer",
+        ],
     }
     assert base.startswith("http://accounts.google.test:")
     assert google.discovery_url == f"{base}/.well-known/openid-configuration"
