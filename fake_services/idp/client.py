@@ -135,3 +135,21 @@ class IdentityProviderControl:
     def set_code_lifetime(self, seconds: float) -> None:
         """How long new authorization codes stay valid (0 makes them expire at once)."""
         self._call("POST", "/settings", {"code_lifetime": seconds})
+
+    def set_require_pkce(self, required: bool) -> None:
+        """Provider-wide: every authorization request must carry an S256 code challenge (until reset,
+        which goes back to the constructor's `require_pkce`)."""
+        self._call("POST", "/settings", {"require_pkce": required})
+
+    def require_pkce_once(self, *, client_id: str | None = None, email: str | None = None) -> dict[str, Any]:
+        """The next authorization of this client, or of this user, must use S256 PKCE (else it is
+        refused). Returns {"id", "client_id", "email", "state": "pending", "satisfied": None}."""
+        return self._call("POST", "/pkce/requirements", {"client_id": client_id, "email": email})
+
+    def pkce_requirements(self) -> list[dict[str, Any]]:
+        """Every one-shot requirement, oldest first: "state" is "pending" or "used", and "satisfied"
+        (once used) says whether that authorization sent an S256 code challenge."""
+        return self._call("GET", "/pkce/requirements")["requirements"]
+
+    def pkce_requirement(self, requirement_id: str) -> dict[str, Any]:
+        return next(r for r in self.pkce_requirements() if r["id"] == requirement_id)

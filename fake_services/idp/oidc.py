@@ -56,6 +56,7 @@ from fake_services.idp.misbehaviour import (
 )
 from fake_services.idp.pages import render_page
 from fake_services.idp.params import single_valued
+from fake_services.idp.pkce import PkceRequirements
 from fake_services.idp.requestlog import RequestLog
 from fake_services.idp.sessions import BrowserSession, BrowserSessions, SignedInAccount
 from fake_services.idp.tokens import TokenSigner, b64url
@@ -104,6 +105,7 @@ class OpenIDProvider:
         self.flows = SignInFlows()
         self.grants = Grants()
         self.misbehaviours = MisbehaviourQueue()
+        self.pkce_requirements = PkceRequirements()
         self.request_log = RequestLog()
         self.keyring = KeyRing(flavour.make_kid, flavour.certificate_profile)
         self.signer = TokenSigner(self.keyring, flavour.token_header)
@@ -122,6 +124,7 @@ class OpenIDProvider:
         self.flows.clear()
         self.grants.clear()
         self.misbehaviours.clear()
+        self.pkce_requirements.clear()
         self.request_log.clear()
         self.keyring.forget_retired()
         self.clock_offset = 0.0
@@ -135,10 +138,17 @@ class OpenIDProvider:
             client, target = read_reply_target(params, self.directory, self.flavour.response_modes)
         except OAuthError as error:
             return self.flavour.error_page(error)
+        requirement = self.pkce_requirements.take_for_client(client.client_id)
         try:
-            auth_request = read_authorization_request(
-                params, client, target, self.flavour.response_modes, self._pkce_policy(client)
-            )
+            policy = self._pkce_policy(client, strict=requirement is not None)
+            try:
+                auth_request = read_authorization_request(params, client, target, self.flavour.response_modes, policy)
+            except OAuthError:
+                if requirement is not None:
+                    requirement.use(satisfied=False)
+                raise
+            if requirement is not None:
+                requirement.use(satisfied=auth_request.code_challenge_method == "S256")
             auth_request = replace(auth_request, scopes=self.flavour.normalize_scopes(auth_request.scopes))
             if self.misbehaviours.take(AUTHORIZE_REFUSALS):
                 raise OAuthError(Problem.ACCESS_DENIED)
@@ -155,8 +165,9 @@ class OpenIDProvider:
         flow = self.flows.start(auth_request, authority, now)
         return self._show(flow, decision, browser)
 
-    def _pkce_policy(self, client: Client) -> PkcePolicy:
-        strict = self.settings.require_pkce
+    def _pkce_policy(self, client: Client, strict: bool = False) -> PkcePolicy:
+        """Public clients must use PKCE; a provider-wide or one-shot requirement wants S256."""
+        strict = strict or self.settings.require_pkce
         return PkcePolicy(self.flavour.pkce_methods, required=strict or client.is_public, s256_only=strict)
 
     def refuse(self, target: ReplyTarget, error: OAuthError) -> Response:
@@ -309,6 +320,11 @@ class OpenIDProvider:
         account = browser.account(email)
         user = self.directory.user(email)
         assert account is not None and user is not None
+        requirement = self.pkce_requirements.take_for_user(user.email)
+        if requirement is not None:
+            requirement.use(satisfied=request.code_challenge_method == "S256")
+            if not requirement.satisfied:
+                return self.refuse(request.target, OAuthError(Problem.PKCE_REQUIRED))
         code = AuthorizationCode(
             value=new_code_value(),
             client_id=request.client.client_id,
