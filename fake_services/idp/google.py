@@ -38,6 +38,7 @@ GOOGLE_SCOPE_NAMES = {
     "email": "https://www.googleapis.com/auth/userinfo.email",
     "profile": "https://www.googleapis.com/auth/userinfo.profile",
 }
+REAL_ISSUER = "https://accounts.google.com"
 SHORT_SCOPE_NAMES = {long: short for short, long in GOOGLE_SCOPE_NAMES.items()}
 
 
@@ -348,8 +349,11 @@ class GoogleFlavour(Flavour):
         return f"{project}-{suffix}.apps.googleusercontent.com"
 
     def foreign_issuer(self, context: IdTokenContext) -> str:
-        # The real Google's issuer: right-looking, but not this provider.
-        return "https://accounts.google.com"
+        # Under test names, the real Google's issuer: right-looking, but not this provider. Under
+        # the real names, another of Google's issuers (Firebase's), signed alike but not for OIDC.
+        if self.issuer != REAL_ISSUER:
+            return REAL_ISSUER
+        return f"https://securetoken.google.com/fake-project-{secrets.token_hex(4)}"
 
     def userinfo_claims(self, claims: dict[str, Any]) -> dict[str, Any]:
         names = ("sub", "name", "given_name", "family_name", "picture", "locale", "email", "email_verified", "hd")

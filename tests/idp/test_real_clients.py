@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+import google.auth.exceptions
 import google.auth.transport.requests
 import httpx
 import jwt
@@ -170,7 +171,9 @@ def verifying_session(ca_file: Path) -> requests.Session:
 # MSAL
 
 
-def test_msal_confidential_client(contoso: Tenant, person: Person, ca_file: Path) -> None:
+def test_msal_confidential_client(
+    contoso: Tenant, real_microsoft: MicrosoftProvider, person: Person, ca_file: Path
+) -> None:
     app = msal.ConfidentialClientApplication(
         contoso.client_id, client_credential=contoso.client_secret, authority=contoso.authority, verify=str(ca_file)
     )
@@ -205,6 +208,10 @@ def test_msal_confidential_client(contoso: Tenant, person: Person, ca_file: Path
     stale = app.acquire_token_by_refresh_token(first_refresh_token, ["User.Read"])
     assert stale.get("error") == "invalid_grant"
     assert app.acquire_token_by_refresh_token(second_refresh_token, ["User.Read"])["access_token"]
+    token_requests = real_microsoft.control.requests("token")
+    assert [entry["form"]["grant_type"] for entry in token_requests] == ["authorization_code"] + ["refresh_token"] * 3
+    assert all(entry["form"]["client_info"] == "1" for entry in token_requests)
+    assert token_requests[0]["client_auth"] == "client_secret_post"
 
 
 @pytest.mark.filterwarnings("ignore:response_mode='form_post' is recommended:UserWarning")
@@ -343,3 +350,13 @@ def test_pyjwt_jwks_client(contoso: Tenant, person: Person, ca_file: Path) -> No
     assert claims["oid"] == contoso.user["oid"]
     with pytest.raises(jwt.InvalidIssuerError):
         jwt.decode(id_token, signing_key.key, algorithms=["RS256"], audience=contoso.client_id, issuer="https://x")
+
+
+def test_google_auth_refuses_a_wrong_issuer_under_the_real_names(
+    acme: Workspace, person: Person, ca_file: Path, real_google: GoogleProvider
+) -> None:
+    real_google.control.misbehave("wrong_issuer")
+    token = google_tokens(acme, person, ca_file)["id_token"]
+    request = google.auth.transport.requests.Request(verifying_session(ca_file))
+    with pytest.raises(google.auth.exceptions.GoogleAuthError, match="Wrong issuer"):
+        google_id_token.verify_oauth2_token(token, request, acme.client_id)
