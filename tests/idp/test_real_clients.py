@@ -253,7 +253,9 @@ def test_google_auth_verifies_the_id_token_with_its_default_certificates(
     assert claims["hd"] == "acme.test"
     assert claims["email"] == acme.email and claims["email_verified"] is True
     pem_requests = real_google.control.requests("pem_certs")
-    assert [entry["path"] for entry in pem_requests] == ["/oauth2/v1/certs"]
+    assert [(entry["host"], entry["path"]) for entry in pem_requests] == [("www.googleapis.com", "/oauth2/v1/certs")]
+    (token_request,) = real_google.control.requests("token")
+    assert token_request["host"] == "oauth2.googleapis.com"
 
     real_google.control.rotate_keys()
     with pytest.raises(ValueError):
