@@ -362,3 +362,32 @@ def test_google_auth_refuses_a_wrong_issuer_under_the_real_names(
     request = google.auth.transport.requests.Request(verifying_session(ca_file))
     with pytest.raises(google.auth.exceptions.GoogleAuthError, match="Wrong issuer"):
         google_id_token.verify_oauth2_token(token, request, acme.client_id)
+
+
+def test_requests_oauthlib_with_microsoft(contoso: Tenant, person: Person, ca_file: Path) -> None:
+    scope = ["openid", "profile", "offline_access"]
+    session = OAuth2Session(contoso.client_id, redirect_uri=REDIRECT_URI, scope=scope, pkce="S256")
+    session.verify = str(ca_file)
+    url, _ = session.authorization_url(f"{contoso.authority}/oauth2/v2.0/authorize")
+    location = person.sign_in(url, contoso.email)
+    token = session.fetch_token(
+        f"{contoso.authority}/oauth2/v2.0/token",
+        authorization_response=location,
+        client_secret=contoso.client_secret,
+        include_client_id=True,
+    )
+    assert token["token_type"] == "Bearer" and "refresh_token" in token
+    refreshed = session.refresh_token(
+        f"{contoso.authority}/oauth2/v2.0/token", client_id=contoso.client_id, client_secret=contoso.client_secret
+    )
+    assert refreshed["refresh_token"] != token["refresh_token"], "Microsoft rotates refresh tokens"
+
+
+def test_pyjwt_jwks_client_with_google(acme: Workspace, person: Person, ca_file: Path) -> None:
+    id_token = google_tokens(acme, person, ca_file)["id_token"]
+    jwks_client = jwt.PyJWKClient("https://www.googleapis.com/oauth2/v3/certs", ssl_context=client_context(ca_file))
+    signing_key = jwks_client.get_signing_key_from_jwt(id_token)
+    claims = jwt.decode(
+        id_token, signing_key.key, algorithms=["RS256"], audience=acme.client_id, issuer="https://accounts.google.com"
+    )
+    assert claims["sub"] == acme.user["sub"]
