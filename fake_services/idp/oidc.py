@@ -138,18 +138,8 @@ class OpenIDProvider:
             client, target = read_reply_target(params, self.directory, self.flavour.response_modes)
         except OAuthError as error:
             return self.flavour.error_page(error)
-        requirement = self.pkce_requirements.take_for_client(client.client_id)
         try:
-            policy = self._pkce_policy(client, strict=requirement is not None)
-            try:
-                auth_request = read_authorization_request(params, client, target, self.flavour.response_modes, policy)
-            except OAuthError:
-                if requirement is not None:
-                    requirement.use(satisfied=False)
-                raise
-            if requirement is not None:
-                requirement.use(satisfied=auth_request.code_challenge_method == "S256")
-            auth_request = replace(auth_request, scopes=self.flavour.normalize_scopes(auth_request.scopes))
+            auth_request = self._read_request(params, client, target)
             if self.misbehaviours.take(AUTHORIZE_REFUSALS):
                 raise OAuthError(Problem.ACCESS_DENIED)
         except OAuthError as error:
@@ -164,6 +154,20 @@ class OpenIDProvider:
                 return self.refuse(target, OAuthError(problem))
         flow = self.flows.start(auth_request, authority, now)
         return self._show(flow, decision, browser)
+
+    def _read_request(self, params: dict[str, str], client: Client, target: ReplyTarget) -> AuthorizationRequest:
+        """Validate the request; a pending one-shot PKCE requirement of the client is used up by it."""
+        requirement = self.pkce_requirements.take_for_client(client.client_id)
+        policy = self._pkce_policy(client, strict=requirement is not None)
+        try:
+            auth_request = read_authorization_request(params, client, target, self.flavour.response_modes, policy)
+        except OAuthError:
+            if requirement is not None:
+                requirement.use(satisfied=False)
+            raise
+        if requirement is not None:
+            requirement.use(satisfied=auth_request.code_challenge_method == "S256")
+        return replace(auth_request, scopes=self.flavour.normalize_scopes(auth_request.scopes))
 
     def _pkce_policy(self, client: Client, strict: bool = False) -> PkcePolicy:
         """Public clients must use PKCE; a provider-wide or one-shot requirement wants S256."""

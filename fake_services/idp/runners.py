@@ -54,6 +54,8 @@ class FakeIdentityProvider(abc.ABC):
             raise ValueError(f"names must be 'real' or 'test', not {names!r}")
         if names == "real" and tls is None:
             raise ValueError("real host names are served over HTTPS only: give tls=TlsFiles(...)")
+        if names == "real" and public_host is not None:
+            raise ValueError("public_host is for names='test'; the real names are fixed")
         # The server binds its socket at once, so the port, and with it the public URLs the
         # app needs, is known before the app is built and handed to start().
         self._server = BackgroundServer(host=bind_host, port=port, name=name, tls=tls)

@@ -37,9 +37,12 @@ def test_host_names_are_known_before_construction() -> None:
     assert GoogleProvider.host_names_for("test", "idp.example.test") == ("idp.example.test",)
 
 
-def test_real_names_need_tls() -> None:
+def test_real_names_need_tls_and_no_public_host(authority: LocalAuthority) -> None:
     with pytest.raises(ValueError, match="HTTPS"):
         GoogleProvider(names="real")
+    files = authority.issue("unused", "accounts.google.com").files
+    with pytest.raises(ValueError, match="public_host"):
+        GoogleProvider(names="real", tls=files, public_host="accounts.google.test")
 
 
 def test_urls_host_map_and_resolver_rules(real_microsoft: MicrosoftProvider, real_google: GoogleProvider) -> None:
