@@ -4,7 +4,10 @@
         --client crm:s3cret:http://crm.test:8000/auth/callback \\
         --user contoso.test:alice@contoso.test:Passw0rd!:Alice Example
 
-It prints its URLs, the discovery URL(s) and the seeded tenants and users, then serves until Ctrl-C.
+    python -m fake_services.idp google --names real --port 8402 --certfile google.pem --keyfile google.key
+
+It prints its URLs, the discovery URL(s), the host mapping and the seeded tenants and users, then
+serves until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from fake_services.idp.client import IdentityProviderControl
 from fake_services.idp.identifiers import is_guid
+from fake_services.idp.names import NAME_CHOICES
 from fake_services.idp.runners import FakeIdentityProvider, GoogleProvider, MicrosoftProvider
-
-DEFAULT_PUBLIC_HOSTS = {"microsoft": "login.microsoftonline.test", "google": "accounts.google.test"}
+from fake_services.serving import TlsFiles
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("flavour", choices=["microsoft", "google"])
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
     parser.add_argument("--bind-host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--public-host", help="host name the browser and the issuer use")
+    parser.add_argument(
+        "--names",
+        choices=NAME_CHOICES,
+        default="test",
+        help="'real': the real host names over HTTPS with no port (needs --certfile and --keyfile); "
+        "'test' (default): one *.test host with the port",
+    )
+    parser.add_argument("--public-host", help="with --names test: the host name the browser and the issuer use")
+    parser.add_argument("--certfile", type=Path, help="serve HTTPS with this certificate (PEM, chain after it)")
+    parser.add_argument("--keyfile", type=Path, help="the certificate's private key (PEM)")
+    parser.add_argument(
+        "--require-pkce", action="store_true", help="every authorization request must carry an S256 code challenge"
+    )
     parser.add_argument(
         "--client",
         type=client_spec,
@@ -74,13 +90,27 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="add a user; REALM is a tenant name, domain or GUID (Microsoft) or a Workspace domain "
         "(Google; leave it empty for a consumer account)",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if (args.certfile is None) != (args.keyfile is None):
+        parser.error("--certfile and --keyfile go together")
+    if args.names == "real" and args.certfile is None:
+        parser.error("--names real serves HTTPS: give --certfile and --keyfile")
+    if args.names == "real" and args.public_host:
+        parser.error("--public-host is for --names test")
+    return args
 
 
 def make_provider(args: argparse.Namespace) -> FakeIdentityProvider:
-    public_host = args.public_host or DEFAULT_PUBLIC_HOSTS[args.flavour]
     provider_class = MicrosoftProvider if args.flavour == "microsoft" else GoogleProvider
-    return provider_class(public_host=public_host, bind_host=args.bind_host, port=args.port)
+    tls = TlsFiles(args.certfile, args.keyfile) if args.certfile else None
+    return provider_class(
+        public_host=args.public_host,
+        bind_host=args.bind_host,
+        port=args.port,
+        tls=tls,
+        names=args.names,
+        require_pkce=args.require_pkce,
+    )
 
 
 def seed(provider: FakeIdentityProvider, clients: list[ClientSpec], users: list[UserSpec]) -> list[str]:
@@ -121,6 +151,8 @@ def describe(provider: FakeIdentityProvider) -> list[str]:
         lines.append(f"discovery        {provider.discovery_url('common')}  (or /{{tenant}}/ for one tenant)")
     elif isinstance(provider, GoogleProvider):
         lines.append(f"discovery        {provider.discovery_url}")
+    lines.append(f"host names       {' '.join(provider.host_names)}")
+    lines.append(f"resolver rules   {provider.resolver_rules}")
     return lines
 
 

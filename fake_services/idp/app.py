@@ -16,8 +16,8 @@ from fake_services.idp.requestlog import RequestLogMiddleware
 MAX_BODY_BYTES = 64 * 1024
 
 
-def build_app(flavour: Flavour) -> Starlette:
-    provider = OpenIDProvider(flavour)
+def build_app(flavour: Flavour, require_pkce: bool = False) -> Starlette:
+    provider = OpenIDProvider(flavour, require_pkce=require_pkce)
     app = Starlette(
         routes=flavour.routes() + control_routes() + flavour.control_routes(),
         middleware=[Middleware(RequestLogMiddleware, log=provider.request_log)],

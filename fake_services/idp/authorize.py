@@ -17,6 +17,21 @@ from fake_services.idp.sessions import SignedInAccount
 
 PROMPT_VALUES = frozenset({"none", "login", "consent", "select_account"})
 S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
+# RFC 7636 section 4.1: a plain challenge is the verifier itself.
+PLAIN_CHALLENGE = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+
+
+@dataclass(frozen=True)
+class PkcePolicy:
+    """What this authorization request must do about PKCE.
+
+    `methods`: the code_challenge_method values the provider knows. `required`: a challenge
+    must be sent (a public client, or the provider requires PKCE). `s256_only`: it must be S256.
+    """
+
+    methods: tuple[str, ...]
+    required: bool = False
+    s256_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,11 +48,13 @@ class AuthorizationRequest:
     client: Client
     target: ReplyTarget
     scopes: tuple[str, ...]
-    code_challenge: str
+    code_challenge: str | None
+    code_challenge_method: str | None
     nonce: str | None
     prompts: frozenset[str]
     login_hint: str | None
     max_age: int | None
+    access_type: str | None = None
 
 
 def read_reply_target(
@@ -62,7 +79,7 @@ def read_reply_target(
 
 
 def read_authorization_request(
-    params: dict[str, str], client: Client, target: ReplyTarget, response_modes: Collection[str]
+    params: dict[str, str], client: Client, target: ReplyTarget, response_modes: Collection[str], pkce: PkcePolicy
 ) -> AuthorizationRequest:
     if params.get("response_mode", "query") not in response_modes:
         raise OAuthError(Problem.INVALID_PARAMETER, name="response_mode", value=params["response_mode"])
@@ -77,11 +94,17 @@ def read_authorization_request(
     scopes = tuple(scope.split())
     if "openid" not in scopes:
         raise OAuthError(Problem.INVALID_SCOPE, scope=scope)
+    challenge, method = _read_code_challenge(params, pkce)
+    access_type = params.get("access_type")
+    if access_type not in (None, "online", "offline"):
+        raise OAuthError(Problem.INVALID_PARAMETER, name="access_type", value=access_type)
     return AuthorizationRequest(
         client=client,
         target=target,
         scopes=scopes,
-        code_challenge=_read_code_challenge(params),
+        code_challenge=challenge,
+        code_challenge_method=method,
+        access_type=access_type,
         nonce=params.get("nonce"),
         prompts=_read_prompts(params),
         login_hint=params.get("login_hint"),
@@ -89,17 +112,22 @@ def read_authorization_request(
     )
 
 
-def _read_code_challenge(params: dict[str, str]) -> str:
+def _read_code_challenge(params: dict[str, str], pkce: PkcePolicy) -> tuple[str | None, str | None]:
+    """The challenge and its method, or (None, None) when PKCE is optional and not used."""
     challenge = params.get("code_challenge")
     if challenge is None:
-        raise OAuthError(Problem.PKCE_REQUIRED)
-    # RFC 7636 section 4.3: an absent method means "plain", which is refused here.
+        # A method without a challenge is a broken PKCE request, not an absent one.
+        if pkce.required or "code_challenge_method" in params:
+            raise OAuthError(Problem.PKCE_REQUIRED)
+        return None, None
+    # RFC 7636 section 4.3: an absent method means "plain".
     method = params.get("code_challenge_method", "plain")
-    if method != "S256":
+    if method not in pkce.methods or (pkce.s256_only and method != "S256"):
         raise OAuthError(Problem.PKCE_METHOD_UNSUPPORTED, value=method)
-    if not S256_CHALLENGE.fullmatch(challenge):
+    pattern = S256_CHALLENGE if method == "S256" else PLAIN_CHALLENGE
+    if not pattern.fullmatch(challenge):
         raise OAuthError(Problem.INVALID_CODE_CHALLENGE)
-    return challenge
+    return challenge, method
 
 
 def _read_prompts(params: dict[str, str]) -> frozenset[str]:

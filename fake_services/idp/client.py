@@ -6,6 +6,7 @@ provider answers an operation it does not have with a 4xx (raised as ControlErro
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -22,9 +23,16 @@ class ControlError(RuntimeError):
 
 
 class IdentityProviderControl:
-    def __init__(self, control_url: str, timeout: float = 10.0, transport: httpx.BaseTransport | None = None) -> None:
-        """`transport` reaches host names the resolver does not know (e.g. a mapping to loopback)."""
-        self._http = httpx.Client(base_url=control_url, timeout=timeout, transport=transport)
+    def __init__(
+        self,
+        control_url: str,
+        timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
+        """`transport` reaches host names the resolver does not know (e.g. a mapping to loopback);
+        `verify` is the TLS context that trusts an HTTPS control URL's certificate."""
+        self._http = httpx.Client(base_url=control_url, timeout=timeout, transport=transport, verify=verify)
 
     def close(self) -> None:
         self._http.close()
@@ -45,8 +53,11 @@ class IdentityProviderControl:
         """Forget clients, tenants, users, sessions, codes, misbehaviours, the log and retired keys."""
         self._call("POST", "/reset")
 
-    def register_client(self, client_id: str, client_secret: str, redirect_uris: Sequence[str]) -> dict[str, Any]:
-        """Register (or replace) a confidential client with its exact redirect URIs."""
+    def register_client(
+        self, client_id: str, client_secret: str | None, redirect_uris: Sequence[str]
+    ) -> dict[str, Any]:
+        """Register (or replace) a client with its exact redirect URIs: confidential with a secret,
+        public (no secret, PKCE required) with `client_secret=None`."""
         payload = {"client_id": client_id, "client_secret": client_secret, "redirect_uris": list(redirect_uris)}
         return self._call("POST", "/clients", payload)
 
@@ -56,15 +67,25 @@ class IdentityProviderControl:
         return self._call("POST", "/tenants", payload)["tenant_id"]
 
     def add_user(
-        self, email: str, password: str, name: str, *, tenant: str | None = None, domain: str | None = None
+        self,
+        email: str,
+        password: str,
+        name: str,
+        *,
+        tenant: str | None = None,
+        domain: str | None = None,
+        picture: str | None = None,
+        locale: str | None = None,
     ) -> dict[str, Any]:
         """Add a user: Microsoft needs `tenant` (id or domain); Google takes the Workspace `domain`
-        (the hd claim), or none for a consumer account.
+        (the hd claim), or none for a consumer account, and optionally `picture` (URL) and `locale`
+        (default "en"; a picture URL is made up when none is given).
 
         Returns, for Microsoft, {"email", "name", "tid", "oid", "subs": {client_id: sub}} (the sub
         differs per application), and for Google {"email", "name", "sub", "hd"}.
         """
         payload = {"email": email, "password": password, "name": name, "tenant": tenant, "domain": domain}
+        payload.update({"picture": picture, "locale": locale})
         return self._call("POST", "/users", payload)
 
     def user(self, email: str) -> dict[str, Any]:
@@ -114,3 +135,21 @@ class IdentityProviderControl:
     def set_code_lifetime(self, seconds: float) -> None:
         """How long new authorization codes stay valid (0 makes them expire at once)."""
         self._call("POST", "/settings", {"code_lifetime": seconds})
+
+    def set_require_pkce(self, required: bool) -> None:
+        """Provider-wide: every authorization request must carry an S256 code challenge (until reset,
+        which goes back to the constructor's `require_pkce`)."""
+        self._call("POST", "/settings", {"require_pkce": required})
+
+    def require_pkce_once(self, *, client_id: str | None = None, email: str | None = None) -> dict[str, Any]:
+        """The next authorization of this client, or of this user, must use S256 PKCE (else it is
+        refused). Returns {"id", "client_id", "email", "state": "pending", "satisfied": None}."""
+        return self._call("POST", "/pkce/requirements", {"client_id": client_id, "email": email})
+
+    def pkce_requirements(self) -> list[dict[str, Any]]:
+        """Every one-shot requirement, oldest first: "state" is "pending" or "used", and "satisfied"
+        (once used) says whether that authorization sent an S256 code challenge."""
+        return self._call("GET", "/pkce/requirements")["requirements"]
+
+    def pkce_requirement(self, requirement_id: str) -> dict[str, Any]:
+        return next(r for r in self.pkce_requirements() if r["id"] == requirement_id)

@@ -7,6 +7,7 @@ authentication: the providers only ever listen on loopback.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,6 +91,12 @@ def control_routes() -> list[BaseRoute]:
         Route("/_control/requests", requests_log, methods=["GET", "DELETE"], name="control_requests"),
         Route("/_control/settings", settings, methods=["POST"], name="control_settings"),
         Route("/_control/clock", clock, methods=["POST"], name="control_clock"),
+        Route(
+            "/_control/pkce/requirements",
+            pkce_requirements,
+            methods=["GET", "POST", "DELETE"],
+            name="control_pkce_requirements",
+        ),
     ]
 
 
@@ -103,13 +110,13 @@ async def register_client(request: Request) -> Response:
         payload = await read_json_object(request)
         client = Client(
             client_id=required_text(payload, "client_id"),
-            client_secret=required_text(payload, "client_secret"),
+            client_secret=optional_text(payload, "client_secret"),
             redirect_uris=redirect_uris(payload),
         )
     except ControlInputError as error:
         return error.response()
     provider_of(request).directory.register_client(client)
-    body = {"client_id": client.client_id, "redirect_uris": list(client.redirect_uris)}
+    body = {"client_id": client.client_id, "redirect_uris": list(client.redirect_uris), "public": client.is_public}
     return JSONResponse(body, status_code=201)
 
 
@@ -130,6 +137,11 @@ async def add_user(request: Request) -> Response:
             email,
             required_text(payload, "password"),
             required_text(payload, "name"),
+        )
+        user = replace(
+            user,
+            picture=optional_text(payload, "picture") or user.picture,
+            locale=optional_text(payload, "locale") or user.locale,
         )
         provider.directory.add_user(user)
     except ControlInputError as error:
@@ -208,20 +220,54 @@ async def requests_log(request: Request) -> Response:
 
 
 async def settings(request: Request) -> Response:
+    """Either or both of `code_lifetime` (seconds, 0 to 3600) and `require_pkce` (bool)."""
     provider = provider_of(request)
     try:
         payload = await read_json_object(request)
         code_lifetime = payload.get("code_lifetime")
-        if (
+        require_pkce = payload.get("require_pkce")
+        if code_lifetime is None and require_pkce is None:
+            raise ControlInputError("give code_lifetime or require_pkce")
+        if code_lifetime is not None and (
             isinstance(code_lifetime, bool)
             or not isinstance(code_lifetime, int | float)
             or not 0 <= code_lifetime <= 3600
         ):
             raise ControlInputError("code_lifetime must be a number of seconds from 0 to 3600")
+        if require_pkce is not None and not isinstance(require_pkce, bool):
+            raise ControlInputError("require_pkce must be true or false")
     except ControlInputError as error:
         return error.response()
-    provider.settings.code_lifetime = float(code_lifetime)
-    return JSONResponse({"code_lifetime": provider.settings.code_lifetime})
+    if code_lifetime is not None:
+        provider.settings.code_lifetime = float(code_lifetime)
+    if require_pkce is not None:
+        provider.settings.require_pkce = require_pkce
+    return JSONResponse(
+        {"code_lifetime": provider.settings.code_lifetime, "require_pkce": provider.settings.require_pkce}
+    )
+
+
+async def pkce_requirements(request: Request) -> Response:
+    """One-shot: POST {client_id} or {email} makes that client's or user's next authorization need
+    S256 PKCE; GET lists them all with their state ("pending" or "used") and whether they were met."""
+    provider = provider_of(request)
+    requirements = provider.pkce_requirements
+    if request.method == "DELETE":
+        requirements.clear()
+    elif request.method == "POST":
+        try:
+            payload = await read_json_object(request)
+            client_id, email = optional_text(payload, "client_id"), optional_text(payload, "email")
+            if (client_id is None) == (email is None):
+                raise ControlInputError("give exactly one of client_id and email")
+            if client_id is not None and provider.directory.client(client_id) is None:
+                raise ControlInputError(f"no client {client_id!r}", status_code=404)
+            if email is not None and provider.directory.user(email) is None:
+                raise ControlInputError(f"no user {email!r}", status_code=404)
+        except ControlInputError as error:
+            return error.response()
+        return JSONResponse(requirements.add(client_id, email).as_json(), status_code=201)
+    return JSONResponse({"requirements": [requirement.as_json() for requirement in requirements.all()]})
 
 
 TEN_YEARS = 10 * 365 * 86400

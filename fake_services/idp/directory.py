@@ -12,8 +12,13 @@ class AlreadyExists(Exception):
 @dataclass(frozen=True)
 class Client:
     client_id: str
-    client_secret: str
+    # None for a public client (a single-page or native app): no secret, PKCE required.
+    client_secret: str | None
     redirect_uris: tuple[str, ...]
+
+    @property
+    def is_public(self) -> bool:
+        return self.client_secret is None
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ class User:
     realm: str | None
     # Microsoft: the object id (oid). Google: the 21-digit account id (sub).
     object_id: str
+    # Google's profile picture URL and locale (the `picture` and `locale` claims).
+    picture: str | None = None
+    locale: str = "en"
 
 
 class Directory:

@@ -35,6 +35,7 @@ class Problem(enum.Enum):
     MISSING_CLIENT_SECRET = enum.auto()
     INVALID_CLIENT_SECRET = enum.auto()
     CONFLICTING_CLIENT_AUTH = enum.auto()
+    PUBLIC_CLIENT_SECRET = enum.auto()
     CODE_INVALID = enum.auto()
     CODE_EXPIRED = enum.auto()
     CODE_REDEEMED = enum.auto()
@@ -43,9 +44,14 @@ class Problem(enum.Enum):
     CODE_REDIRECT_MISMATCH = enum.auto()
     CODE_VERIFIER_MISSING = enum.auto()
     CODE_VERIFIER_MISMATCH = enum.auto()
+    CODE_VERIFIER_UNEXPECTED = enum.auto()
+    REFRESH_TOKEN_INVALID = enum.auto()
+    REFRESH_SCOPE_WIDENED = enum.auto()
     GRANT_REFUSED = enum.auto()
     # Userinfo endpoint.
     INVALID_ACCESS_TOKEN = enum.auto()
+    # Revocation endpoint (Google).
+    REVOCATION_TOKEN_INVALID = enum.auto()
 
 
 class OAuthError(Exception):

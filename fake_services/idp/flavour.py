@@ -10,6 +10,7 @@ import abc
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography import x509
 from joserfc.jwk import RSAKey
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -18,7 +19,9 @@ from fake_services.idp.authorize import AuthorizationRequest
 from fake_services.idp.directory import Client, Directory, User
 from fake_services.idp.errors import OAuthError, Problem
 from fake_services.idp.identifiers import random_token
+from fake_services.idp.keys import CertificateProfile, SigningKey
 from fake_services.idp.misbehaviour import Misbehaviour, tamper_common_claims
+from fake_services.idp.names import PublicSite
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,20 @@ class IdTokenContext:
     access_token: str
     issued_at: int
     lifetime: int
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    """A successful token answer, for the flavour to put in its own shape."""
+
+    access_token: str
+    id_token: str | None
+    refresh_token: str | None
+    scopes: tuple[str, ...]
+    lifetime: int
+    user: User
+    # Microsoft: the client sent client_info=1 (MSAL does) and gets {uid, utid} back.
+    wants_client_info: bool
 
 
 @dataclass(frozen=True)
@@ -56,11 +73,18 @@ class Flavour(abc.ABC):
     sign_in_path: str
     response_modes: tuple[str, ...]
     asks_to_stay_signed_in: bool
+    # code_challenge_method values accepted.
+    pkce_methods: tuple[str, ...]
+    # Whether redeeming a refresh token uses it up and answers a new one.
+    rotates_refresh_tokens: bool
     misbehaviours: frozenset[Misbehaviour]
     alerts: Alerts
 
-    def __init__(self, public_base: str) -> None:
-        self.public_base = public_base.rstrip("/")
+    def __init__(self, site: PublicSite) -> None:
+        self.site = site
+        self.public_base = site.main
+        # Under HTTPS the session cookie is Secure.
+        self.secure_cookies = site.secure
 
     # Routes
 
@@ -87,11 +111,18 @@ class Flavour(abc.ABC):
 
     # Tokens
 
-    @abc.abstractmethod
-    def make_kid(self, key: RSAKey) -> str: ...
+    certificate_profile: CertificateProfile
 
-    def jwk_members(self, authority: str) -> dict[str, str]:
-        return {}
+    @abc.abstractmethod
+    def make_kid(self, key: RSAKey, certificate: x509.Certificate) -> str: ...
+
+    def published_jwk(self, key: SigningKey, authority: str) -> dict[str, Any]:
+        """A public key as this provider's JWKS shows it."""
+        return key.jwk.as_dict(private=False)
+
+    def token_header(self, key: SigningKey) -> dict[str, str]:
+        """The header members naming the key that signed a token."""
+        return {"kid": key.kid}
 
     def new_access_token(self) -> str:
         return random_token(48)
@@ -103,9 +134,17 @@ class Flavour(abc.ABC):
     def userinfo_claims(self, claims: dict[str, Any]) -> dict[str, Any]: ...
 
     @abc.abstractmethod
-    def token_body(
-        self, access_token: str, id_token: str, scopes: tuple[str, ...], lifetime: int
-    ) -> dict[str, Any]: ...
+    def token_body(self, issued: IssuedTokens) -> dict[str, Any]: ...
+
+    def normalize_scopes(self, scopes: tuple[str, ...]) -> tuple[str, ...]:
+        """The scopes as the core reads them (Google's long names for email and profile made short)."""
+        return scopes
+
+    @abc.abstractmethod
+    def grants_refresh_token(
+        self, scopes: tuple[str, ...], access_type: str | None, prompts: frozenset[str], first_consent: bool
+    ) -> bool:
+        """Whether redeeming a code with these parameters also answers a refresh token."""
 
     def code_reply_extras(self, request: AuthorizationRequest, user: User, authuser: int) -> dict[str, str]:
         return {}

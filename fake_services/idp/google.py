@@ -1,17 +1,22 @@
 """Google (Workspace) flavour: one issuer for everyone, hosted domains in the "hd" claim.
 
 The real Google spreads its endpoints over several hosts (accounts.google.com,
-oauth2.googleapis.com, www.googleapis.com); this fake serves the same paths on one host.
+oauth2.googleapis.com, openidconnect.googleapis.com, www.googleapis.com); this fake serves
+them all from one server, by path, under those names (names="real") or on one test host.
 There is no end_session_endpoint, as at Google, but /Logout ends the session by hand.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from joserfc.jwk import RSAKey
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -20,17 +25,21 @@ from starlette.routing import BaseRoute, Route
 from fake_services.idp.authorize import AuthorizationRequest
 from fake_services.idp.directory import Client, Directory, User
 from fake_services.idp.errors import OAuthError, Problem
-from fake_services.idp.flavour import Alerts, Flavour, IdTokenContext
+from fake_services.idp.flavour import Alerts, Flavour, IdTokenContext, IssuedTokens
 from fake_services.idp.identifiers import google_subject, random_token
+from fake_services.idp.keys import CertificateProfile
 from fake_services.idp.misbehaviour import COMMON_KINDS, Misbehaviour
-from fake_services.idp.oidc import provider_of
+from fake_services.idp.oidc import provider_of, read_urlencoded_form
 from fake_services.idp.pages import render_page
+from fake_services.idp.params import single_valued
 from fake_services.idp.tokens import left_half_hash
 
 GOOGLE_SCOPE_NAMES = {
     "email": "https://www.googleapis.com/auth/userinfo.email",
     "profile": "https://www.googleapis.com/auth/userinfo.profile",
 }
+REAL_ISSUER = "https://accounts.google.com"
+SHORT_SCOPE_NAMES = {long: short for short, long in GOOGLE_SCOPE_NAMES.items()}
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,7 @@ GOOGLE_ERRORS: dict[Problem, GoogleError] = {
     Problem.UNSUPPORTED_GRANT_TYPE: GoogleError("unsupported_grant_type", "Invalid grant_type: {grant_type}"),
     Problem.MISSING_CLIENT_SECRET: GoogleError("invalid_request", "client_secret is missing."),
     Problem.INVALID_CLIENT_SECRET: GoogleError("invalid_client", "Unauthorized", 401),
+    Problem.PUBLIC_CLIENT_SECRET: GoogleError("invalid_client", "This client is public and has no secret.", 401),
     Problem.CONFLICTING_CLIENT_AUTH: GoogleError(
         "invalid_request", "Client authentication must use exactly one method."
     ),
@@ -82,7 +92,11 @@ GOOGLE_ERRORS: dict[Problem, GoogleError] = {
     Problem.CODE_REDIRECT_MISMATCH: GoogleError("redirect_uri_mismatch", "Bad Request"),
     Problem.CODE_VERIFIER_MISSING: GoogleError("invalid_grant", "Missing code verifier."),
     Problem.CODE_VERIFIER_MISMATCH: GoogleError("invalid_grant", "Invalid code verifier."),
+    Problem.CODE_VERIFIER_UNEXPECTED: GoogleError("invalid_grant", "Invalid code verifier."),
     Problem.GRANT_REFUSED: GoogleError("invalid_grant", "Bad Request"),
+    Problem.REFRESH_TOKEN_INVALID: GoogleError("invalid_grant", "Token has been expired or revoked."),
+    Problem.REFRESH_SCOPE_WIDENED: GoogleError("invalid_scope", "Some requested scopes were not granted: {scope}"),
+    Problem.REVOCATION_TOKEN_INVALID: GoogleError("invalid_token", "Token expired or revoked"),
     Problem.INVALID_ACCESS_TOKEN: GoogleError("invalid_request", "Invalid Credentials", 401),
 }
 
@@ -99,8 +113,11 @@ class GoogleFlavour(Flavour):
     realm_field = "domain"
     session_cookie = "SID"
     sign_in_path = "/v3/signin"
-    response_modes = ("query",)
+    response_modes = ("query", "fragment", "form_post")
     asks_to_stay_signed_in = False
+    pkce_methods = ("S256", "plain")
+    rotates_refresh_tokens = False
+    certificate_profile = CertificateProfile("federated-signon.system.gserviceaccount.com", timedelta(days=14))
     misbehaviours = COMMON_KINDS | {
         Misbehaviour.EMAIL_UNVERIFIED,
         Misbehaviour.OTHER_DOMAIN,
@@ -121,6 +138,30 @@ class GoogleFlavour(Flavour):
     def discovery_url(self) -> str:
         return f"{self.public_base}/.well-known/openid-configuration"
 
+    @property
+    def authorize_url(self) -> str:
+        return f"{self.site.base('accounts')}/o/oauth2/v2/auth"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.site.base('oauth2')}/token"
+
+    @property
+    def revocation_url(self) -> str:
+        return f"{self.site.base('oauth2')}/revoke"
+
+    @property
+    def userinfo_url(self) -> str:
+        return f"{self.site.base('openidconnect')}/v1/userinfo"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.site.base('www')}/oauth2/v3/certs"
+
+    @property
+    def pem_certs_url(self) -> str:
+        return f"{self.site.base('www')}/oauth2/v1/certs"
+
     # Routes
 
     def routes(self) -> list[BaseRoute]:
@@ -131,6 +172,8 @@ class GoogleFlavour(Flavour):
             Route("/token", self.token, methods=["POST"], name="token"),
             Route("/v1/userinfo", self.userinfo, methods=["GET", "POST"], name="userinfo"),
             Route("/oauth2/v3/certs", self.jwks, name="jwks"),
+            Route("/oauth2/v1/certs", self.pem_certs, name="pem_certs"),
+            Route("/revoke", self.revoke, methods=["POST"], name="revoke"),
             Route("/Logout", self.logout, name="logout"),
         ]
 
@@ -138,14 +181,26 @@ class GoogleFlavour(Flavour):
         return JSONResponse(self.discovery_document())
 
     def discovery_document(self) -> dict[str, Any]:
-        base = self.public_base
+        """Google's document, field for field."""
         return {
             "issuer": self.issuer,
-            "authorization_endpoint": f"{base}/o/oauth2/v2/auth",
-            "token_endpoint": f"{base}/token",
-            "userinfo_endpoint": f"{base}/v1/userinfo",
-            "jwks_uri": f"{base}/oauth2/v3/certs",
-            "response_types_supported": ["code"],
+            "authorization_endpoint": self.authorize_url,
+            "device_authorization_endpoint": f"{self.site.base('oauth2')}/device/code",
+            "token_endpoint": self.token_url,
+            "userinfo_endpoint": self.userinfo_url,
+            "revocation_endpoint": self.revocation_url,
+            "jwks_uri": self.jwks_url,
+            "response_types_supported": [
+                "code",
+                "token",
+                "id_token",
+                "code token",
+                "code id_token",
+                "token id_token",
+                "code token id_token",
+                "none",
+            ],
+            "response_modes_supported": ["query", "fragment", "form_post"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "scopes_supported": ["openid", "email", "profile"],
@@ -160,10 +215,16 @@ class GoogleFlavour(Flavour):
                 "iat",
                 "iss",
                 "name",
+                "picture",
                 "sub",
             ],
-            "code_challenge_methods_supported": ["S256"],
-            "grant_types_supported": ["authorization_code"],
+            "code_challenge_methods_supported": ["plain", "S256"],
+            "grant_types_supported": [
+                "authorization_code",
+                "refresh_token",
+                "urn:ietf:params:oauth:grant-type:device_code",
+                "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            ],
         }
 
     async def authorize(self, request: Request) -> Response:
@@ -181,6 +242,26 @@ class GoogleFlavour(Flavour):
     async def jwks(self, request: Request) -> Response:
         return provider_of(request).jwks(authority="")
 
+    async def pem_certs(self, request: Request) -> Response:
+        """The signing keys' certificates as PEM by kid (what google-auth's verify_oauth2_token fetches)."""
+        keys = provider_of(request).keyring.published_keys()
+        return JSONResponse({key.kid: key.certificate_pem for key in keys})
+
+    async def revoke(self, request: Request) -> Response:
+        """RFC 7009 as Google does it: `token` (access or refresh) in the form or the query; the whole
+        grant ends. An unknown token is an error (Google's way, not RFC 7009's)."""
+        provider = provider_of(request)
+        try:
+            form = await read_urlencoded_form(request) if await request.body() else {}
+            token = form.get("token") or single_valued(request.query_params.multi_items()).get("token")
+            if token is None:
+                raise OAuthError(Problem.MISSING_PARAMETER, name="token")
+            if not provider.grants.revoke(token):
+                raise OAuthError(Problem.REVOCATION_TOKEN_INVALID)
+        except OAuthError as error:
+            return self.token_error(error)
+        return JSONResponse({}, headers={"Cache-Control": "no-store"})
+
     async def logout(self, request: Request) -> Response:
         """Signs every account out of this browser, as accounts.google.com/Logout does."""
         provider = provider_of(request)
@@ -188,7 +269,7 @@ class GoogleFlavour(Flavour):
         if browser is not None:
             provider.sessions.sign_out(browser)
         response = render_page("google/signed_out.html")
-        response.delete_cookie(self.session_cookie, path="/", httponly=True, samesite="lax")
+        response.delete_cookie(self.session_cookie, path="/", secure=self.secure_cookies, httponly=True, samesite="lax")
         return response
 
     # Users
@@ -196,15 +277,26 @@ class GoogleFlavour(Flavour):
     def create_user(self, directory: Directory, realm: str | None, email: str, password: str, name: str) -> User:
         given_name, _, family_name = name.partition(" ")
         domain = realm.lower() if realm else None
-        return User(email, password, name, given_name, family_name, realm=domain, object_id=google_subject())
+        subject = google_subject()
+        picture = f"https://lh3.googleusercontent.com/a/{random_token(30)}=s96-c"
+        return User(email, password, name, given_name, family_name, realm=domain, object_id=subject, picture=picture)
 
     def describe_user(self, user: User, clients: list[Client]) -> dict[str, Any]:
-        return {"email": user.email, "name": user.name, "sub": user.object_id, "hd": user.realm}
+        return {
+            "email": user.email,
+            "name": user.name,
+            "sub": user.object_id,
+            "hd": user.realm,
+            "picture": user.picture,
+            "locale": user.locale,
+        }
 
     # Tokens
 
-    def make_kid(self, key: RSAKey) -> str:
-        return key.thumbprint().encode().hex()[:40]
+    def make_kid(self, key: RSAKey, certificate: x509.Certificate) -> str:
+        # Google's kids are 40 hex digits (a SHA-1).
+        der = certificate.public_bytes(serialization.Encoding.DER)
+        return hashlib.sha1(der, usedforsecurity=False).hexdigest()
 
     def new_access_token(self) -> str:
         return "ya29." + random_token(64)
@@ -226,7 +318,8 @@ class GoogleFlavour(Flavour):
         if context.nonce is not None:
             claims["nonce"] = context.nonce
         if "profile" in scopes:
-            claims.update(name=user.name, given_name=user.given_name, family_name=user.family_name)
+            claims.update(name=user.name, picture=user.picture, given_name=user.given_name)
+            claims.update(family_name=user.family_name, locale=user.locale)
         if context.auth_time is not None:
             claims["auth_time"] = context.auth_time
         claims.update(iat=context.issued_at, exp=context.issued_at + context.lifetime)
@@ -256,21 +349,33 @@ class GoogleFlavour(Flavour):
         return f"{project}-{suffix}.apps.googleusercontent.com"
 
     def foreign_issuer(self, context: IdTokenContext) -> str:
-        # The real Google's issuer: right-looking, but not this provider.
-        return "https://accounts.google.com"
+        # Under test names, the real Google's issuer: right-looking, but not this provider. Under
+        # the real names, another of Google's issuers (Firebase's), signed alike but not for OIDC.
+        if self.issuer != REAL_ISSUER:
+            return REAL_ISSUER
+        return f"https://securetoken.google.com/fake-project-{secrets.token_hex(4)}"
 
     def userinfo_claims(self, claims: dict[str, Any]) -> dict[str, Any]:
-        names = ("sub", "name", "given_name", "family_name", "email", "email_verified", "hd")
+        names = ("sub", "name", "given_name", "family_name", "picture", "locale", "email", "email_verified", "hd")
         return {name: claims[name] for name in names if name in claims}
 
-    def token_body(self, access_token: str, id_token: str, scopes: tuple[str, ...], lifetime: int) -> dict[str, Any]:
-        return {
-            "access_token": access_token,
-            "expires_in": lifetime - 1,
-            "scope": google_scope(scopes),
-            "token_type": "Bearer",
-            "id_token": id_token,
-        }
+    def token_body(self, issued: IssuedTokens) -> dict[str, Any]:
+        body: dict[str, Any] = {"access_token": issued.access_token, "expires_in": issued.lifetime - 1}
+        if issued.refresh_token is not None:
+            body["refresh_token"] = issued.refresh_token
+        body.update(scope=google_scope(issued.scopes), token_type="Bearer")
+        if issued.id_token is not None:
+            body["id_token"] = issued.id_token
+        return body
+
+    def normalize_scopes(self, scopes: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(SHORT_SCOPE_NAMES.get(scope, scope) for scope in scopes))
+
+    def grants_refresh_token(
+        self, scopes: tuple[str, ...], access_type: str | None, prompts: frozenset[str], first_consent: bool
+    ) -> bool:
+        # Google answers a refresh token on the first consent to offline access, or when asked again.
+        return access_type == "offline" and (first_consent or "consent" in prompts)
 
     def code_reply_extras(self, request: AuthorizationRequest, user: User, authuser: int) -> dict[str, str]:
         extras = {"scope": google_scope(request.scopes), "authuser": str(authuser)}

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from cryptography import x509
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
@@ -24,15 +27,19 @@ from starlette.routing import BaseRoute, Route
 from fake_services.idp.control import ControlInputError, optional_text, read_json_object
 from fake_services.idp.directory import AlreadyExists, Client, Directory, Tenant, User
 from fake_services.idp.errors import OAuthError, Problem
-from fake_services.idp.flavour import Alerts, Flavour, IdTokenContext, InvalidUser
+from fake_services.idp.flavour import Alerts, Flavour, IdTokenContext, InvalidUser, IssuedTokens
 from fake_services.idp.identifiers import is_guid, new_guid, random_token
+from fake_services.idp.keys import CertificateProfile, SigningKey, certificate_thumbprint
 from fake_services.idp.misbehaviour import COMMON_KINDS, Misbehaviour
+from fake_services.idp.names import PublicSite
 from fake_services.idp.oidc import OpenIDProvider, provider_of, with_query
 from fake_services.idp.pages import render_page
 from fake_services.idp.params import single_valued
 from fake_services.idp.tokens import b64url
 
 ORGANIZATION_AUTHORITIES = ("common", "organizations")
+CLOUD_INSTANCE_NAME = "microsoftonline.com"
+PUBLIC_CLOUD_ALIASES = ("login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net")
 TENANT_ID_TEMPLATE = "{tenantid}"
 
 
@@ -130,6 +137,12 @@ AAD_ERRORS: dict[Problem, AadError] = {
         "value, not the client secret ID, for a secret added to app '{client_id}'.",
         401,
     ),
+    Problem.PUBLIC_CLIENT_SECRET: AadError(
+        "invalid_client",
+        700025,
+        "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+        401,
+    ),
     Problem.CONFLICTING_CLIENT_AUTH: AadError(
         "invalid_request", 9002313, MALFORMED + " Use exactly one client authentication method."
     ),
@@ -162,7 +175,24 @@ AAD_ERRORS: dict[Problem, AadError] = {
         501481,
         "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
     ),
+    Problem.CODE_VERIFIER_UNEXPECTED: AadError(
+        "invalid_grant",
+        501481,
+        "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+    ),
     Problem.GRANT_REFUSED: AadError("invalid_grant", 70000, "Provided grant is invalid or malformed."),
+    Problem.REFRESH_TOKEN_INVALID: AadError(
+        "invalid_grant",
+        70000,
+        "Provided grant is invalid or malformed. The refresh token was already used, revoked, or issued "
+        "to another application.",
+    ),
+    Problem.REFRESH_SCOPE_WIDENED: AadError(
+        "invalid_grant",
+        70000,
+        "Provided grant is invalid or malformed. The scopes '{scope}' were not granted to this refresh token.",
+    ),
+    Problem.REVOCATION_TOKEN_INVALID: AadError("invalid_request", 9002313, MALFORMED),
 }
 
 # Shown as a page even when the redirect URI is known: Microsoft does not send these back.
@@ -201,6 +231,40 @@ def describe(error: OAuthError) -> DescribedError:
     return DescribedError(aad, description, trace_id, correlation_id, timestamp)
 
 
+def instance_metadata(host: str) -> list[dict[str, Any]]:
+    """The clouds as Entra lists them; this fake's host is the public cloud's preferred name."""
+    public_aliases = [host] + [alias for alias in PUBLIC_CLOUD_ALIASES if alias != host]
+    return [
+        {"preferred_network": host, "preferred_cache": "login.windows.net", "aliases": public_aliases},
+        {
+            "preferred_network": "login.partner.microsoftonline.cn",
+            "preferred_cache": "login.partner.microsoftonline.cn",
+            "aliases": ["login.partner.microsoftonline.cn", "login.chinacloudapi.cn"],
+        },
+        {
+            "preferred_network": "login.microsoftonline.de",
+            "preferred_cache": "login.microsoftonline.de",
+            "aliases": ["login.microsoftonline.de"],
+        },
+        {
+            "preferred_network": "login.microsoftonline.us",
+            "preferred_cache": "login.microsoftonline.us",
+            "aliases": ["login.microsoftonline.us", "login.usgovcloudapi.net"],
+        },
+        {
+            "preferred_network": "login-us.microsoftonline.com",
+            "preferred_cache": "login-us.microsoftonline.com",
+            "aliases": ["login-us.microsoftonline.com"],
+        },
+    ]
+
+
+def client_info(user: User) -> str:
+    """What MSAL builds its home_account_id from: base64url JSON of the object and tenant ids."""
+    info = {"uid": user.object_id, "utid": user.realm}
+    return b64url(json.dumps(info, separators=(",", ":")).encode())
+
+
 def resolve_authority(provider: OpenIDProvider, segment: str) -> str:
     """The tenant GUID for a tenant-specific path, or "common" / "organizations"."""
     if segment.lower() in ORGANIZATION_AUTHORITIES:
@@ -216,8 +280,11 @@ class MicrosoftFlavour(Flavour):
     realm_field = "tenant"
     session_cookie = "ESTSAUTH"
     sign_in_path = "/common/login"
-    response_modes = ("query", "form_post")
+    response_modes = ("query", "fragment", "form_post")
     asks_to_stay_signed_in = True
+    pkce_methods = ("S256",)
+    rotates_refresh_tokens = True
+    certificate_profile = CertificateProfile("accounts.accesscontrol.windows.net", timedelta(days=5 * 365))
     misbehaviours = COMMON_KINDS | {Misbehaviour.OTHER_TENANT}
     alerts = Alerts(
         no_email="Enter a valid email address, phone number, or Skype name.",
@@ -226,8 +293,8 @@ class MicrosoftFlavour(Flavour):
         wrong_password="Your account or password is incorrect.",
     )
 
-    def __init__(self, public_base: str) -> None:
-        super().__init__(public_base)
+    def __init__(self, site: PublicSite) -> None:
+        super().__init__(site)
         self._pairwise_salt = secrets.token_bytes(32)
 
     def issuer(self, tenant_id: str) -> str:
@@ -248,6 +315,7 @@ class MicrosoftFlavour(Flavour):
             Route("/{tenant}/oauth2/v2.0/logout", self.logout, methods=["GET", "POST"], name="logout"),
             Route("/oidc/userinfo", self.userinfo, methods=["GET", "POST"], name="userinfo"),
             Route("/error", self.error_lookup, name="error_lookup"),
+            Route("/common/discovery/instance", self.instance_discovery, name="instance_discovery"),
         ]
 
     def control_routes(self) -> list[BaseRoute]:
@@ -278,6 +346,18 @@ class MicrosoftFlavour(Flavour):
         }
         return JSONResponse(body, status_code=201)
 
+    async def instance_discovery(self, request: Request) -> Response:
+        """MSAL's instance discovery: which host names are one cloud (for its token cache)."""
+        authorization_endpoint = request.query_params.get("authorization_endpoint", "")
+        version = "/v2.0" if "/oauth2/v2.0/" in authorization_endpoint else ""
+        host = urlsplit(self.public_base).netloc
+        body = {
+            "tenant_discovery_endpoint": f"{self.public_base}/common{version}/.well-known/openid-configuration",
+            "api-version": request.query_params.get("api-version", "1.1"),
+            "metadata": instance_metadata(host),
+        }
+        return JSONResponse(body)
+
     async def discovery(self, request: Request) -> Response:
         try:
             authority = resolve_authority(provider_of(request), request.path_params["tenant"])
@@ -286,38 +366,54 @@ class MicrosoftFlavour(Flavour):
         return JSONResponse(self.discovery_document(authority))
 
     def discovery_document(self, authority: str) -> dict[str, Any]:
+        """Entra's v2.0 document, field for field, in its order."""
         base = f"{self.public_base}/{authority}"
-        tenant_id = TENANT_ID_TEMPLATE if authority in ORGANIZATION_AUTHORITIES else authority
+        organizational = authority in ORGANIZATION_AUTHORITIES
+        tenant_id = TENANT_ID_TEMPLATE if organizational else authority
         return {
             "token_endpoint": f"{base}/oauth2/v2.0/token",
-            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
             "jwks_uri": f"{base}/discovery/v2.0/keys",
-            "response_modes_supported": list(self.response_modes),
+            "response_modes_supported": ["query", "fragment", "form_post"],
             "subject_types_supported": ["pairwise"],
             "id_token_signing_alg_values_supported": ["RS256"],
-            "response_types_supported": ["code"],
-            "scopes_supported": ["openid", "profile", "email"],
+            "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
             "issuer": self.issuer(tenant_id),
             "request_uri_parameter_supported": False,
-            "userinfo_endpoint": f"{self.public_base}/oidc/userinfo",
+            "userinfo_endpoint": f"{self.site.base('graph')}/oidc/userinfo",
             "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
             "http_logout_supported": True,
             "frontchannel_logout_supported": True,
             "end_session_endpoint": f"{base}/oauth2/v2.0/logout",
             "claims_supported": [
                 "sub",
                 "iss",
+                "cloud_instance_name",
+                "cloud_instance_host_name",
+                "cloud_graph_host_name",
+                "msgraph_host",
                 "aud",
                 "exp",
                 "iat",
                 "auth_time",
+                "acr",
                 "nonce",
                 "preferred_username",
                 "name",
                 "tid",
                 "ver",
+                "at_hash",
+                "c_hash",
                 "email",
             ],
+            "kerberos_endpoint": f"{base}/kerberos",
+            "tenant_region_scope": None if organizational else "EU",
+            "cloud_instance_name": CLOUD_INSTANCE_NAME,
+            "cloud_graph_host_name": "graph.windows.net",
+            "msgraph_host": "graph.microsoft.com",
+            "rbac_url": "https://pas.windows.net",
         }
 
     async def authorize(self, request: Request) -> Response:
@@ -369,7 +465,9 @@ class MicrosoftFlavour(Flavour):
             state = {"state": params["state"]} if "state" in params else {}
             response = RedirectResponse(with_query(destination, state), status_code=302)
         if browser is not None and not browser.accounts:
-            response.delete_cookie(self.session_cookie, path="/", httponly=True, samesite="lax")
+            response.delete_cookie(
+                self.session_cookie, path="/", secure=self.secure_cookies, httponly=True, samesite="lax"
+            )
         return response
 
     def _post_logout_destination(self, provider: OpenIDProvider, params: dict[str, str]) -> str | None:
@@ -432,12 +530,27 @@ class MicrosoftFlavour(Flavour):
 
     # Tokens
 
-    def make_kid(self, key: RSAKey) -> str:
-        return key.thumbprint()[:27]
+    def make_kid(self, key: RSAKey, certificate: x509.Certificate) -> str:
+        # Entra's kid is the certificate's x5t.
+        return certificate_thumbprint(certificate)
 
-    def jwk_members(self, authority: str) -> dict[str, str]:
+    def published_jwk(self, key: SigningKey, authority: str) -> dict[str, Any]:
+        public = key.jwk.as_dict(private=False)
         tenant_id = TENANT_ID_TEMPLATE if authority in ORGANIZATION_AUTHORITIES else authority
-        return {"issuer": self.issuer(tenant_id)}
+        return {
+            "kty": public["kty"],
+            "use": "sig",
+            "kid": key.kid,
+            "x5t": key.x5t,
+            "n": public["n"],
+            "e": public["e"],
+            "x5c": key.x5c,
+            "cloud_instance_name": CLOUD_INSTANCE_NAME,
+            "issuer": self.issuer(tenant_id),
+        }
+
+    def token_header(self, key: SigningKey) -> dict[str, str]:
+        return {"x5t": key.x5t, "kid": key.kid}
 
     def id_token_claims(self, context: IdTokenContext) -> dict[str, Any]:
         user, scopes = context.user, context.scopes
@@ -501,15 +614,26 @@ class MicrosoftFlavour(Flavour):
     def userinfo_claims(self, claims: dict[str, Any]) -> dict[str, Any]:
         return {name: claims[name] for name in ("sub", "name", "email") if name in claims}
 
-    def token_body(self, access_token: str, id_token: str, scopes: tuple[str, ...], lifetime: int) -> dict[str, Any]:
-        return {
+    def token_body(self, issued: IssuedTokens) -> dict[str, Any]:
+        body: dict[str, Any] = {
             "token_type": "Bearer",
-            "scope": " ".join(scopes),
-            "expires_in": lifetime - 1,
-            "ext_expires_in": lifetime - 1,
-            "access_token": access_token,
-            "id_token": id_token,
+            "scope": " ".join(issued.scopes),
+            "expires_in": issued.lifetime - 1,
+            "ext_expires_in": issued.lifetime - 1,
+            "access_token": issued.access_token,
         }
+        if issued.refresh_token is not None:
+            body["refresh_token"] = issued.refresh_token
+        if issued.id_token is not None:
+            body["id_token"] = issued.id_token
+        if issued.wants_client_info:
+            body["client_info"] = client_info(issued.user)
+        return body
+
+    def grants_refresh_token(
+        self, scopes: tuple[str, ...], access_type: str | None, prompts: frozenset[str], first_consent: bool
+    ) -> bool:
+        return "offline_access" in scopes
 
     # Errors
 

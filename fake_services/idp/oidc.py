@@ -24,6 +24,7 @@ from fake_services.idp.authorize import (
     ChooseAccount,
     Complete,
     Decision,
+    PkcePolicy,
     Refuse,
     ReplyTarget,
     decide,
@@ -33,9 +34,16 @@ from fake_services.idp.authorize import (
 )
 from fake_services.idp.directory import Client, Directory
 from fake_services.idp.errors import OAuthError, Problem
-from fake_services.idp.flavour import Flavour, IdTokenContext
+from fake_services.idp.flavour import Flavour, IdTokenContext, IssuedTokens
 from fake_services.idp.flows import SignInFlow, SignInFlows
-from fake_services.idp.grants import AccessToken, AuthorizationCode, Grants, new_code_value
+from fake_services.idp.grants import (
+    AccessToken,
+    AuthorizationCode,
+    Grants,
+    RefreshToken,
+    new_code_value,
+    new_refresh_token_value,
+)
 from fake_services.idp.identifiers import random_token
 from fake_services.idp.keys import KeyRing
 from fake_services.idp.misbehaviour import (
@@ -48,6 +56,7 @@ from fake_services.idp.misbehaviour import (
 )
 from fake_services.idp.pages import render_page
 from fake_services.idp.params import single_valued
+from fake_services.idp.pkce import PkceRequirements
 from fake_services.idp.requestlog import RequestLog
 from fake_services.idp.sessions import BrowserSession, BrowserSessions, SignedInAccount
 from fake_services.idp.tokens import TokenSigner, b64url
@@ -56,11 +65,29 @@ CODE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
+@dataclass(frozen=True)
+class TokenGrant:
+    """What a token request redeems (a code or a refresh token), ready to issue tokens from."""
+
+    email: str
+    scopes: tuple[str, ...]
+    nonce: str | None
+    auth_time: int | None
+    session_sid: str
+    grant_id: str
+    new_refresh_token: bool
+    code: AuthorizationCode | None = None
+    # The scopes a new refresh token keeps (all originally granted), when narrower ones were asked.
+    kept_scopes: tuple[str, ...] | None = None
+
+
 @dataclass
 class Settings:
     code_lifetime: float = 60.0
     session_lifetime: float = 12 * 3600.0
     token_lifetime: int = 3600
+    # Every authorization request must carry an S256 code challenge, confidential client or not.
+    require_pkce: bool = False
 
 
 def provider_of(request: Request) -> OpenIDProvider:
@@ -69,17 +96,19 @@ def provider_of(request: Request) -> OpenIDProvider:
 
 
 class OpenIDProvider:
-    def __init__(self, flavour: Flavour) -> None:
+    def __init__(self, flavour: Flavour, require_pkce: bool = False) -> None:
         self.flavour = flavour
-        self.settings = Settings()
+        self._default_require_pkce = require_pkce
+        self.settings = Settings(require_pkce=require_pkce)
         self.directory = Directory()
         self.sessions = BrowserSessions()
         self.flows = SignInFlows()
         self.grants = Grants()
         self.misbehaviours = MisbehaviourQueue()
+        self.pkce_requirements = PkceRequirements()
         self.request_log = RequestLog()
-        self.keyring = KeyRing(flavour.make_kid)
-        self.signer = TokenSigner(self.keyring)
+        self.keyring = KeyRing(flavour.make_kid, flavour.certificate_profile)
+        self.signer = TokenSigner(self.keyring, flavour.token_header)
         self.clock_offset = 0.0
 
     def now(self) -> float:
@@ -89,12 +118,13 @@ class OpenIDProvider:
 
     def reset(self) -> None:
         """Forget everything but the current signing key (generating one is the slow part)."""
-        self.settings = Settings()
+        self.settings = Settings(require_pkce=self._default_require_pkce)
         self.directory.clear()
         self.sessions.clear()
         self.flows.clear()
         self.grants.clear()
         self.misbehaviours.clear()
+        self.pkce_requirements.clear()
         self.request_log.clear()
         self.keyring.forget_retired()
         self.clock_offset = 0.0
@@ -109,7 +139,7 @@ class OpenIDProvider:
         except OAuthError as error:
             return self.flavour.error_page(error)
         try:
-            auth_request = read_authorization_request(params, client, target, self.flavour.response_modes)
+            auth_request = self._read_request(params, client, target)
             if self.misbehaviours.take(AUTHORIZE_REFUSALS):
                 raise OAuthError(Problem.ACCESS_DENIED)
         except OAuthError as error:
@@ -124,6 +154,25 @@ class OpenIDProvider:
                 return self.refuse(target, OAuthError(problem))
         flow = self.flows.start(auth_request, authority, now)
         return self._show(flow, decision, browser)
+
+    def _read_request(self, params: dict[str, str], client: Client, target: ReplyTarget) -> AuthorizationRequest:
+        """Validate the request; a pending one-shot PKCE requirement of the client is used up by it."""
+        requirement = self.pkce_requirements.take_for_client(client.client_id)
+        policy = self._pkce_policy(client, strict=requirement is not None)
+        try:
+            auth_request = read_authorization_request(params, client, target, self.flavour.response_modes, policy)
+        except OAuthError:
+            if requirement is not None:
+                requirement.use(satisfied=False)
+            raise
+        if requirement is not None:
+            requirement.use(satisfied=auth_request.code_challenge_method == "S256")
+        return replace(auth_request, scopes=self.flavour.normalize_scopes(auth_request.scopes))
+
+    def _pkce_policy(self, client: Client, strict: bool = False) -> PkcePolicy:
+        """Public clients must use PKCE; a provider-wide or one-shot requirement wants S256."""
+        strict = strict or self.settings.require_pkce
+        return PkcePolicy(self.flavour.pkce_methods, required=strict or client.is_public, s256_only=strict)
 
     def refuse(self, target: ReplyTarget, error: OAuthError) -> Response:
         if self.flavour.reports_to_client(error.problem):
@@ -226,6 +275,7 @@ class OpenIDProvider:
             browser.session_id,
             max_age=int(lifetime) if persistent else None,
             path="/",
+            secure=self.flavour.secure_cookies,
             httponly=True,
             samesite="lax",
         )
@@ -274,11 +324,17 @@ class OpenIDProvider:
         account = browser.account(email)
         user = self.directory.user(email)
         assert account is not None and user is not None
+        requirement = self.pkce_requirements.take_for_user(user.email)
+        if requirement is not None:
+            requirement.use(satisfied=request.code_challenge_method == "S256")
+            if not requirement.satisfied:
+                return self.refuse(request.target, OAuthError(Problem.PKCE_REQUIRED))
         code = AuthorizationCode(
             value=new_code_value(),
             client_id=request.client.client_id,
             redirect_uri=request.target.redirect_uri,
             code_challenge=request.code_challenge,
+            code_challenge_method=request.code_challenge_method,
             nonce=request.nonce,
             email=user.email,
             scopes=request.scopes,
@@ -286,6 +342,8 @@ class OpenIDProvider:
             include_auth_time=request.max_age is not None,
             session_sid=browser.sid,
             expires_at=now + self.settings.code_lifetime,
+            access_type=request.access_type,
+            prompts=request.prompts,
         )
         self.grants.add_code(code)
         params = {"code": code.value, **self.flavour.code_reply_extras(request, user, browser.position(email))}
@@ -304,6 +362,9 @@ class OpenIDProvider:
             values["state"] = target.state
         if target.response_mode == "form_post":
             return render_page("form_post.html", redirect_uri=target.redirect_uri, fields=values)
+        if target.response_mode == "fragment":
+            location = urlunsplit(urlsplit(target.redirect_uri)._replace(fragment=urlencode(values)))
+            return RedirectResponse(location, status_code=302)
         return RedirectResponse(with_query(target.redirect_uri, values), status_code=302)
 
     # Token endpoint
@@ -312,15 +373,19 @@ class OpenIDProvider:
         now = self.now()
         try:
             form = await read_urlencoded_form(request)
-            return self._exchange_code(form, request.headers.get("authorization"), authority, now)
+            client = self._authenticate_client(form, request.headers.get("authorization"))
+            grant_type = _required(form, "grant_type")
+            if grant_type == "authorization_code":
+                grant = self._redeem_code(form, client, now)
+            elif grant_type == "refresh_token":
+                grant = self._redeem_refresh_token(form, client)
+            else:
+                raise OAuthError(Problem.UNSUPPORTED_GRANT_TYPE, grant_type=grant_type)
+            return self._issue_tokens(grant, client, authority, form, now)
         except OAuthError as error:
             return self.flavour.token_error(error)
 
-    def _exchange_code(self, form: dict[str, str], authorization: str | None, authority: str, now: float) -> Response:
-        client = self._authenticate_client(form, authorization)
-        grant_type = _required(form, "grant_type")
-        if grant_type != "authorization_code":
-            raise OAuthError(Problem.UNSUPPORTED_GRANT_TYPE, grant_type=grant_type)
+    def _redeem_code(self, form: dict[str, str], client: Client, now: float) -> TokenGrant:
         code_value = _required(form, "code")
         redirect_uri = _required(form, "redirect_uri")
         code = self.grants.take_code(code_value, now)
@@ -328,14 +393,52 @@ class OpenIDProvider:
             raise OAuthError(Problem.CODE_CLIENT_MISMATCH, client_id=client.client_id)
         if code.redirect_uri != redirect_uri:
             raise OAuthError(Problem.CODE_REDIRECT_MISMATCH, redirect_uri=redirect_uri, expected=code.redirect_uri)
-        verifier = form.get("code_verifier")
-        if verifier is None:
-            raise OAuthError(Problem.CODE_VERIFIER_MISSING)
-        if not pkce_verifier_matches(verifier, code.code_challenge):
-            raise OAuthError(Problem.CODE_VERIFIER_MISMATCH)
-        user = self.directory.user(code.email)
+        check_code_verifier(form.get("code_verifier"), code.code_challenge, code.code_challenge_method)
+        offline = self.flavour.grants_refresh_token(
+            code.scopes,
+            code.access_type,
+            code.prompts,
+            first_consent=not self.grants.has_offline_consent(client.client_id, code.email),
+        )
+        return TokenGrant(
+            email=code.email,
+            scopes=code.scopes,
+            nonce=code.nonce,
+            auth_time=int(code.auth_time) if code.include_auth_time else None,
+            session_sid=code.session_sid,
+            grant_id=code.grant_id,
+            new_refresh_token=offline,
+            code=code,
+        )
+
+    def _redeem_refresh_token(self, form: dict[str, str], client: Client) -> TokenGrant:
+        rotate = self.flavour.rotates_refresh_tokens
+        token = self.grants.take_refresh_token(_required(form, "refresh_token"), client.client_id, rotate)
+        scopes = token.scopes
+        if "scope" in form:
+            # Narrower scopes may be asked for, never wider; the refresh token keeps them all.
+            requested = self.flavour.normalize_scopes(tuple(form["scope"].split()))
+            widened = [scope for scope in requested if scope not in token.scopes]
+            if widened:
+                raise OAuthError(Problem.REFRESH_SCOPE_WIDENED, scope=" ".join(widened))
+            scopes = tuple(scope for scope in token.scopes if scope in requested or scope == "offline_access")
+        return TokenGrant(
+            email=token.email,
+            scopes=scopes,
+            nonce=None,
+            auth_time=token.auth_time,
+            session_sid=token.session_sid,
+            grant_id=token.grant_id,
+            new_refresh_token=rotate,
+            kept_scopes=token.scopes,
+        )
+
+    def _issue_tokens(
+        self, grant: TokenGrant, client: Client, authority: str, form: dict[str, str], now: float
+    ) -> Response:
+        user = self.directory.user(grant.email)
         if user is None:
-            raise OAuthError(Problem.CODE_INVALID)
+            raise OAuthError(Problem.CODE_INVALID if grant.code else Problem.REFRESH_TOKEN_INVALID)
         if not self.flavour.may_redeem_at(authority, user):
             raise OAuthError(Problem.CODE_TENANT_MISMATCH)
         misbehaviour = self.misbehaviours.take(TOKEN_ANSWERS)
@@ -347,30 +450,56 @@ class OpenIDProvider:
             client_id=client.client_id,
             email=user.email,
             expires_at=now + lifetime,
+            grant_id=grant.grant_id,
         )
-        context = IdTokenContext(
-            user=user,
-            client_id=client.client_id,
-            nonce=code.nonce,
-            scopes=code.scopes,
-            auth_time=int(code.auth_time) if code.include_auth_time else None,
-            session_sid=code.session_sid,
+        id_token: str | None = None
+        if "openid" in grant.scopes:
+            context = IdTokenContext(
+                user=user,
+                client_id=client.client_id,
+                nonce=grant.nonce,
+                scopes=grant.scopes,
+                auth_time=grant.auth_time,
+                session_sid=grant.session_sid,
+                access_token=access_token.value,
+                issued_at=int(now),
+                lifetime=lifetime,
+            )
+            claims = self.flavour.id_token_claims(context)
+            forgery = misbehaviour if misbehaviour in SIGNATURE_FORGERIES else None
+            if misbehaviour is not None and forgery is None:
+                claims = self.flavour.tamper(misbehaviour, claims, context)
+            access_token.userinfo = self.flavour.userinfo_claims(claims)
+            id_token = self.signer.sign(claims, forgery)
+        self.grants.issue_access_token(access_token, grant.code)
+        refresh_token: str | None = None
+        if grant.new_refresh_token:
+            refresh_token = new_refresh_token_value()
+            self.grants.add_refresh_token(
+                RefreshToken(
+                    value=refresh_token,
+                    grant_id=grant.grant_id,
+                    client_id=client.client_id,
+                    email=user.email,
+                    scopes=grant.kept_scopes or grant.scopes,
+                    auth_time=grant.auth_time,
+                    session_sid=grant.session_sid,
+                )
+            )
+        issued = IssuedTokens(
             access_token=access_token.value,
-            issued_at=int(now),
+            id_token=id_token,
+            refresh_token=refresh_token,
+            scopes=grant.scopes,
             lifetime=lifetime,
+            user=user,
+            wants_client_info=form.get("client_info") == "1",
         )
-        claims = self.flavour.id_token_claims(context)
-        forgery = misbehaviour if misbehaviour in SIGNATURE_FORGERIES else None
-        if misbehaviour is not None and forgery is None:
-            claims = self.flavour.tamper(misbehaviour, claims, context)
-        access_token.userinfo = self.flavour.userinfo_claims(claims)
-        self.grants.issue_access_token(code, access_token)
-        id_token = self.signer.sign(claims, forgery)
-        body = self.flavour.token_body(access_token.value, id_token, code.scopes, lifetime)
-        return JSONResponse(body, headers=NO_STORE)
+        return JSONResponse(self.flavour.token_body(issued), headers=NO_STORE)
 
     def _authenticate_client(self, form: dict[str, str], authorization: str | None) -> Client:
-        """client_secret_basic or client_secret_post, never both (RFC 6749 section 2.3)."""
+        """client_secret_basic or client_secret_post, never both (RFC 6749 section 2.3); a public
+        client names itself with client_id and sends no secret."""
         basic = parse_basic_credentials(authorization) if authorization else None
         if basic is not None:
             client_id, secret = basic
@@ -381,6 +510,10 @@ class OpenIDProvider:
         client = self.directory.client(client_id)
         if client is None:
             raise OAuthError(Problem.UNKNOWN_CLIENT, client_id=client_id)
+        if client.client_secret is None:
+            if secret:
+                raise OAuthError(Problem.PUBLIC_CLIENT_SECRET, client_id=client_id)
+            return client
         if secret is None:
             raise OAuthError(Problem.MISSING_CLIENT_SECRET, client_id=client_id)
         if not hmac.compare_digest(secret.encode(), client.client_secret.encode()):
@@ -399,7 +532,8 @@ class OpenIDProvider:
         return JSONResponse(token.userinfo, headers=NO_STORE)
 
     def jwks(self, authority: str) -> Response:
-        return JSONResponse(self.keyring.jwks(self.flavour.jwk_members(authority)))
+        keys = [self.flavour.published_jwk(key, authority) for key in self.keyring.published_keys()]
+        return JSONResponse({"keys": keys})
 
     # Browser sessions
 
@@ -438,10 +572,23 @@ def with_query(url: str, params: dict[str, str]) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def pkce_verifier_matches(verifier: str, challenge: str) -> bool:
+def check_code_verifier(verifier: str | None, challenge: str | None, method: str | None) -> None:
+    """RFC 7636 section 4.6: a code issued with a challenge needs the matching verifier, and a
+    verifier for a code issued without one is refused."""
+    if challenge is None:
+        if verifier is not None:
+            raise OAuthError(Problem.CODE_VERIFIER_UNEXPECTED)
+        return
+    if verifier is None:
+        raise OAuthError(Problem.CODE_VERIFIER_MISSING)
+    if not pkce_verifier_matches(verifier, challenge, method or "plain"):
+        raise OAuthError(Problem.CODE_VERIFIER_MISMATCH)
+
+
+def pkce_verifier_matches(verifier: str, challenge: str, method: str = "S256") -> bool:
     if not CODE_VERIFIER.fullmatch(verifier):
         return False
-    computed = b64url(hashlib.sha256(verifier.encode("ascii")).digest())
+    computed = b64url(hashlib.sha256(verifier.encode("ascii")).digest()) if method == "S256" else verifier
     return hmac.compare_digest(computed, challenge)
 
 

@@ -26,6 +26,8 @@ MAX_ENTRIES = 2000
 class LoggedRequest:
     time: str
     method: str
+    # The Host header as sent: under real names it tells which of the provider's hosts was asked.
+    host: str
     path: str
     endpoint: str | None
     query: dict[str, str]
@@ -95,6 +97,7 @@ def _entry(scope: Scope, body: bytes, status: int) -> LoggedRequest:
     return LoggedRequest(
         time=datetime.now(UTC).isoformat(timespec="milliseconds"),
         method=scope["method"],
+        host=headers.get("host", ""),
         path=scope["path"],
         endpoint=getattr(route, "name", None),
         query=query,

@@ -11,13 +11,14 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from typing import Any
 
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from fake_services.idp.identifiers import random_token
-from fake_services.idp.keys import KEY_SIZE, KeyRing
+from fake_services.idp.keys import KEY_SIZE, KeyRing, SigningKey
 from fake_services.idp.misbehaviour import Misbehaviour
 
 
@@ -40,8 +41,10 @@ def left_half_hash(value: str) -> str:
 
 
 class TokenSigner:
-    def __init__(self, keyring: KeyRing) -> None:
+    def __init__(self, keyring: KeyRing, header: Callable[[SigningKey], dict[str, str]]) -> None:
+        """`header`: the flavour's key-identifying header members for a key (kid, and x5t at Microsoft)."""
         self.keyring = keyring
+        self._header = header
         self._attacker_key: RSAKey | None = None
 
     def sign(self, claims: dict[str, Any], forgery: Misbehaviour | None = None) -> str:
@@ -53,7 +56,8 @@ class TokenSigner:
             return self._signed_with_embedded_attacker_jwk(claims)
         if forgery is Misbehaviour.UNKNOWN_KID:
             return self._signed(claims, self._attacker(), kid=random_token(20))
-        token = self._signed(claims, self.keyring.signing_key, kid=self.keyring.signing_kid)
+        current = self.keyring.current
+        token = jwt.encode({"typ": "JWT", "alg": "RS256", **self._header(current)}, claims, current.jwk)
         if forgery is Misbehaviour.BAD_SIGNATURE:
             return _with_altered_signature(token)
         return token

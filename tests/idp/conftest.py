@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from fake_services.idp import FakeIdentityProvider, GoogleProvider, MicrosoftProvider
+from loginspec.tls import LocalAuthority
 from tests.idp.support import Browser, Party, make_party
 
 
@@ -75,3 +76,37 @@ def _browser(provider: FakeIdentityProvider) -> Iterator[Browser]:
     browser = Browser(provider)
     yield browser
     browser.close()
+
+
+# HTTPS under the real host names, with certificates from a local authority.
+
+
+@pytest.fixture(scope="session")
+def authority(tmp_path_factory: pytest.TempPathFactory) -> LocalAuthority:
+    return LocalAuthority(tmp_path_factory.mktemp("authority"))
+
+
+@pytest.fixture(scope="session")
+def real_microsoft_server(authority: LocalAuthority) -> Iterator[MicrosoftProvider]:
+    certificate = authority.issue("microsoft", *MicrosoftProvider.host_names_for("real"))
+    with MicrosoftProvider(tls=certificate.files, names="real") as provider:
+        yield provider
+
+
+@pytest.fixture(scope="session")
+def real_google_server(authority: LocalAuthority) -> Iterator[GoogleProvider]:
+    certificate = authority.issue("google", *GoogleProvider.host_names_for("real"))
+    with GoogleProvider(tls=certificate.files, names="real") as provider:
+        yield provider
+
+
+@pytest.fixture
+def real_microsoft(real_microsoft_server: MicrosoftProvider) -> MicrosoftProvider:
+    real_microsoft_server.control.reset()
+    return real_microsoft_server
+
+
+@pytest.fixture
+def real_google(real_google_server: GoogleProvider) -> GoogleProvider:
+    real_google_server.control.reset()
+    return real_google_server

@@ -288,12 +288,22 @@ def sign_in(browser: Browser, party: Party, stay_signed_in: bool = True, **overr
 
 
 def redeem(party: Party, code: str, auth: str = "basic", **overrides: str | None) -> httpx.Response:
-    form = party.token_form(code, **overrides)
+    return post_token(party, party.token_form(code, **overrides), auth)
+
+
+def post_token(party: Party, form: dict[str, str], auth: str = "basic") -> httpx.Response:
+    """`auth`: "basic", "post" (secret in the form) or "none" (a public client: client_id only)."""
     with http_client(party.provider) as http:
         if auth == "basic":
             return http.post(party.token_path, data=form, auth=(party.client_id, party.client_secret))
-        form.update(client_id=party.client_id, client_secret=party.client_secret)
+        form = {**form, "client_id": party.client_id}
+        if auth == "post":
+            form["client_secret"] = party.client_secret
         return http.post(party.token_path, data=form)
+
+
+def refresh(party: Party, refresh_token: str, auth: str = "basic", **extra: str) -> httpx.Response:
+    return post_token(party, {"grant_type": "refresh_token", "refresh_token": refresh_token, **extra}, auth)
 
 
 def tokens_for(browser: Browser, party: Party) -> dict[str, Any]:

@@ -52,9 +52,8 @@ def test_missing_redirect_uri_gets_a_page(party: Party, visitor: Browser) -> Non
 
 
 INVALID_REQUESTS = {
-    "no-pkce": ({"code_challenge": None, "code_challenge_method": None}, "invalid_request", 900144),
-    "pkce-plain": ({"code_challenge_method": "plain"}, "invalid_request", 9002313),
-    "pkce-method-missing": ({"code_challenge_method": None}, "invalid_request", 9002313),
+    "pkce-method-without-challenge": ({"code_challenge": None}, "invalid_request", 900144),
+    "pkce-unknown-method": ({"code_challenge_method": "S512"}, "invalid_request", 9002313),
     "pkce-bad-challenge": ({"code_challenge": "too-short"}, "invalid_request", 501491),
     "implicit": ({"response_type": "token"}, "unsupported_response_type", 700054),
     "hybrid": ({"response_type": "code id_token"}, "unsupported_response_type", 700054),
@@ -64,7 +63,7 @@ INVALID_REQUESTS = {
     "unknown-prompt": ({"prompt": "sometimes"}, "invalid_request", 9002313),
     "prompt-none-with-another": ({"prompt": "none login"}, "invalid_request", 9002313),
     "bad-max-age": ({"max_age": "soon"}, "invalid_request", 9002313),
-    "fragment-response-mode": ({"response_mode": "fragment"}, "invalid_request", 9002313),
+    "unknown-response-mode": ({"response_mode": "web_message"}, "invalid_request", 9002313),
 }
 
 
@@ -125,6 +124,21 @@ def test_microsoft_form_post_response_mode_posts_code_and_state(ms_party: Party,
     assert answer.form.action == ms_party.redirect_uri
     assert set(answer.form.hidden) == {"code", "state"}
     assert answer.form.hidden["state"] == ms_party.state
+
+
+def test_microsoft_refuses_plain_pkce(ms_party: Party, ms_visitor: Browser) -> None:
+    for overrides in ({"code_challenge_method": "plain"}, {"code_challenge_method": None}):
+        params = redirect_params(start_authorization(ms_visitor, ms_party, **overrides))
+        assert params["error"] == "invalid_request"
+        assert params["error_description"].startswith("AADSTS9002313:")
+
+
+def test_microsoft_fragment_response_mode(ms_party: Party, ms_visitor: Browser) -> None:
+    page = parse_page(start_authorization(ms_visitor, ms_party, response_mode="fragment", login_hint=ms_party.email))
+    page = parse_page(ms_visitor.press(page, "Sign in", {"Password": ms_party.password}))
+    location = ms_visitor.press(page, "Yes").headers["location"]
+    assert location.startswith(ms_party.redirect_uri + "#code=")
+    assert f"state={ms_party.state}" in location
 
 
 def test_no_redirect_happens_before_the_client_is_known(party: Party, visitor: Browser) -> None:

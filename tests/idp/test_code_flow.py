@@ -60,7 +60,8 @@ def test_microsoft_pages_and_tokens(ms_party: Party, ms_visitor: Browser) -> Non
 
     claims = verified_claims(ms_party, body["id_token"])
     header, _, _ = unverified_parts(body["id_token"])
-    assert header == {"typ": "JWT", "alg": "RS256", "kid": ms_party.provider.control.keys()["signing_kid"]}
+    kid = ms_party.provider.control.keys()["signing_kid"]
+    assert header == {"typ": "JWT", "alg": "RS256", "x5t": kid, "kid": kid}
     now = time.time()
     assert claims["iss"] == f"{ms_party.provider.base_url}/{ms_party.realm}/v2.0"
     assert claims["aud"] == ms_party.client_id
@@ -112,6 +113,9 @@ def test_google_pages_and_tokens(google_party: Party, google_visitor: Browser) -
     assert claims["email"] == google_party.email
     assert claims["email_verified"] is True
     assert (claims["name"], claims["given_name"], claims["family_name"]) == ("Gina Acme", "Gina", "Acme")
+    assert claims["picture"] == google_party.user["picture"]
+    assert claims["picture"].startswith("https://lh3.googleusercontent.com/a/")
+    assert claims["locale"] == "en"
     assert claims["nonce"] == google_party.nonce
     assert claims["at_hash"] == left_half_hash(body["access_token"])
     assert claims["exp"] == claims["iat"] + 3600
@@ -124,6 +128,8 @@ def test_google_pages_and_tokens(google_party: Party, google_visitor: Browser) -
         "name": "Gina Acme",
         "given_name": "Gina",
         "family_name": "Acme",
+        "picture": claims["picture"],
+        "locale": "en",
         "email": google_party.email,
         "email_verified": True,
         "hd": "acme.test",
