@@ -208,9 +208,14 @@ Feature: Log in with single sign-on
       | Google Workspace |
 
   @online @SEC-31 @SEC-32
-  Scenario Outline: The CRM uses PKCE with S256 and a nonce at <provider>
+  Scenario Outline: The CRM uses PKCE with S256 and a nonce at <provider>, also where the provider insists on it
     Given Ann is a single sign-on user of a company that signs in with <provider>
-    Then the CRM's request to <provider> carried a S256 code challenge and a nonce
+    And Ann has logged out of the CRM
+    And <provider> will refuse Ann's next sign-in unless it carries an S256 code challenge
+    When Ann logs in to the CRM with the email address
+    Then the CRM main screen opens for Ann
+    And <provider> checked Ann's sign-in for an S256 code challenge and found one
+    And the CRM's request to <provider> carried a S256 code challenge and a nonce
     And the CRM redeemed the code with the verifier of that challenge
 
     Examples:

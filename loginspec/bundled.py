@@ -118,7 +118,9 @@ class BundledStack:
         for provider in (self.microsoft, self.google):
             provider.control.keys()  # answers once the provider serves
         # Each provider's names to its port (Microsoft's and Google's real names among them), the CRMs' *.test.
-        self.host_resolver_rules = ", ".join((self.microsoft.resolver_rules, self.google.resolver_rules, TEST_NAMES_RULE))
+        self.host_resolver_rules = ", ".join(
+            (self.microsoft.resolver_rules, self.google.resolver_rules, TEST_NAMES_RULE)
+        )
         host_map = parse_resolver_rules(self.host_resolver_rules)
 
         names = bundled_target_names(self.presentations)

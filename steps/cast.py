@@ -68,6 +68,8 @@ class Member:
     shown_mark: int = 0
     authorizations_mark: int = 0
     held_answer: str | None = None
+    pkce_requirement: str | None = None
+    """The provider's one-shot PKCE requirement set for the member's next sign-in, by its id."""
     answer_browser: str = "first"
     mail_since: int | None = None
     emails: list[Message] = field(default_factory=list)

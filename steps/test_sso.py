@@ -76,6 +76,22 @@ def _authorization_request(cast: Cast, name: str) -> dict[str, str]:
     return requests[-1]
 
 
+@given(parsers.parse("{provider} will refuse {name:w}'s next sign-in unless it carries an S256 code challenge"))
+def provider_insists_on_pkce(cast: Cast, target: Target, provider: str, name: str) -> None:
+    """The provider's strict mode, for this person's next authorization only; what it found is read back."""
+    control = provider_of(target, provider).control
+    cast.person(name).pkce_requirement = control.require_pkce_once(email=cast.person(name).person.email)["id"]
+
+
+@then(parsers.parse("{provider} checked {name:w}'s sign-in for an S256 code challenge and found one"))
+def provider_found_pkce(cast: Cast, target: Target, provider: str, name: str) -> None:
+    requirement_id = cast.person(name).pkce_requirement
+    assert requirement_id, "no PKCE requirement was set for this sign-in"
+    requirement = provider_of(target, provider).control.pkce_requirement(requirement_id)
+    assert requirement["state"] == "used", f"the CRM's sign-in never reached the provider's check: {requirement}"
+    assert requirement["satisfied"] is True, requirement
+
+
 @then(parsers.parse("the CRM's request to {provider} carried a S256 code challenge and a nonce"))
 def request_had_pkce_and_nonce(cast: Cast, provider: str) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
