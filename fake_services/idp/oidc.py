@@ -1,4 +1,5 @@
-"""The OpenID Connect core both flavours share: authorization code flow with PKCE only.
+"""The OpenID Connect core both flavours share: the authorization code flow (PKCE optional for
+confidential clients, required for public ones and in strict mode), refresh tokens, userinfo, keys.
 
 Flavour routes resolve their URL shapes (a Microsoft tenant, say) to an `authority` string
 and call into this object, which holds all of one provider's state.
