@@ -64,6 +64,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="serve the bundled reference over plain HTTP instead of HTTPS from a local authority",
     )
+    group.addoption(
+        "--provider-names",
+        choices=("real", "test"),
+        default="real",
+        help="the bundled fake providers' host names: Microsoft's and Google's own (default, HTTPS only) "
+        "or login.microsoftonline.test and accounts.google.test",
+    )
     group.addoption("--chromium", metavar="PATH", help="the Chromium or Chrome executable to drive")
     group.addoption(
         "--conformance-report",
@@ -260,7 +267,11 @@ def target_set(pytestconfig: pytest.Config) -> Iterator[TargetSet]:
         targets: TargetSet = (
             load_target_file(Path(target_file))
             if target_file
-            else BundledStack(presentations=presentations, https=not pytestconfig.getoption("plain_http")).start()
+            else BundledStack(
+                presentations=presentations,
+                https=not pytestconfig.getoption("plain_http"),
+                provider_names=pytestconfig.getoption("provider_names"),
+            ).start()
         )
     except TargetFileError as error:
         raise pytest.UsageError(str(error)) from error

@@ -68,6 +68,11 @@ def _create_unless_there(create: Callable[..., T], *arguments: object, **options
         return None
 
 
+def _relay(stack: BundledStack) -> str:
+    sink = stack.mail_sink
+    return ("STARTTLS, " if sink.starttls else "") + ("AUTH required" if sink.auth_required else "no AUTH")
+
+
 def _browser_flags(stack: BundledStack) -> str:
     flags = [f'--host-resolver-rules="{stack.host_resolver_rules}"']
     if stack.pinned_keys:
@@ -79,20 +84,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m loginspec.stack", description=__doc__)
     parser.add_argument("--workdir", type=Path, help="keep the SQLite files here (default: a temporary folder)")
     parser.add_argument("--plain-http", action="store_true", help="serve plain HTTP instead of HTTPS")
+    parser.add_argument(
+        "--provider-names",
+        choices=("real", "test"),
+        default="real",
+        help="the providers' host names: Microsoft's and Google's own (default) or *.test ones",
+    )
     arguments = parser.parse_args()
-    with BundledStack(arguments.workdir, https=not arguments.plain_http) as stack:
+    with BundledStack(
+        arguments.workdir, https=not arguments.plain_http, provider_names=arguments.provider_names
+    ) as stack:
         accounts = _seed(stack)
         print("Loginspec bundled stack is running.\n")
         for profile, target in stack.targets.items():
             print(f"  CRM ({profile}):  {target.base_url}/login")
             print(f"    Settings and maintenance: {target.base_url}/settings/login")
         sink = stack.mail_sink
-        print(f"  Mail inbox:     {stack.mail_url}/   (SMTP on {sink.smtp_host}:{sink.smtp_port})")
+        print(f"  Mail inbox:     {stack.mail_url}/   (SMTP on {sink.smtp_host}:{sink.smtp_port}, {_relay(stack)})")
         print(f"  Microsoft:      {stack.microsoft.base_url}")
         print(f"  Google:         {stack.google.base_url}\n")
         print("Demo accounts:")
         print("\n".join(accounts))
-        print("\nThe host names end in .test and point at this machine only inside a browser started as:")
+        print("\nThese host names (and, with real provider names, Microsoft's and Google's) point at this machine")
+        print("only inside a browser started as:")
         print(f"  chromium --user-data-dir=$(mktemp -d) {_browser_flags(stack)}")
         if stack.ca_file:
             print(f"The services' certificates come from a local authority made for this run: {stack.ca_file}")
