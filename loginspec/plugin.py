@@ -24,7 +24,7 @@ from playwright.sync_api import Playwright
 from pytest_bdd.reporting import test_report_context_registry
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from . import catalogue, contract, preflight
+from . import catalogue, contract, expected, preflight
 from .browsers import BrowserNotFound, find_chromium, launch_arguments
 from .bundled_names import BUNDLED_PRESENTATIONS, bundled_target_names
 from .catalogue import PROFILES
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .targets import Target, TargetSet
 
 _TARGETS_KEY = pytest.StashKey[dict[str, str]]()
+_EXPECTED_KEY = pytest.StashKey[dict[str, str]]()
 """The run's target names and the profile of each, known before the targets start."""
 NEEDS_PREFIX = "needs-"
 
@@ -95,6 +96,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for capability in contract.load().capabilities.values():
         config.addinivalue_line("markers", f"{_needs_tag(capability.key)}: {capability.description}")
     config.stash[_TARGETS_KEY] = _available_targets(config)
+    config.stash[_EXPECTED_KEY] = _expected_failures(config)
     report_dir = config.getoption("conformance_report")
     require_every_id = config.getoption("require_every_id")
     if require_every_id and not report_dir:
@@ -122,6 +124,18 @@ def needed_capabilities(item: pytest.Item) -> list[str]:
         if mark.name.startswith(NEEDS_PREFIX)
     ]
     return list(dict.fromkeys(tagged))
+
+
+def _expected_failures(config: pytest.Config) -> dict[str, str]:
+    target_file = config.getoption("target_file")
+    if not target_file:
+        return {}
+    try:
+        return expected.expected_failures(tomllib.loads(Path(target_file).read_text(encoding="utf-8")))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise pytest.UsageError(f"cannot read target file {target_file}: {error}") from error
+    except expected.ExpectedFailuresError as error:
+        raise pytest.UsageError(f"{target_file}: {error}") from error
 
 
 def _available_targets(config: pytest.Config) -> dict[str, str]:
@@ -202,6 +216,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         named = _scenario_names(item)
         if named:
             item.user_properties += [("feature", named[0]), ("scenario", named[1])]
+        names = (named[1], _template_name(item)) if named else ()
+        why = expected.reason_for(config.stash[_EXPECTED_KEY], requirements, names)
+        if why:
+            item.add_marker(pytest.mark.xfail(reason=f"{expected.EXPECTED}: {why}", strict=False))
+            item.user_properties.append(("expected_failure", why))
         profile = _profile_of(item, targets)
         if profile:
             item.user_properties.append(("profile", profile))
@@ -240,6 +259,12 @@ def _scenario_names(item: pytest.Item) -> tuple[str, str] | None:
     example = callspec.params.get("_pytest_bdd_example") if callspec else None
     scenario = templated.render(example) if example else templated
     return templated.feature.name, scenario.name
+
+
+def _template_name(item: pytest.Item) -> str:
+    """An outline's name as the feature file writes it, placeholders and all."""
+    templated = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    return templated.name if templated else ""
 
 
 def _target_name_of(item: pytest.Item) -> str | None:

@@ -24,10 +24,11 @@ from slugify import slugify
 from . import catalogue
 from .contract import NOT_CHECKABLE
 
-STATUS_ORDER = ("failed", "passed", "not checkable", "skipped", "not run")
+EXPECTED_FAILURE = "expected failure"
+STATUS_ORDER = ("failed", EXPECTED_FAILURE, "passed", "not checkable", "skipped", "not run")
 NOT_OFFERED = "not offered"
 # An ID's status is the worst of its statuses in the profiles it applies to.
-_SEVERITY = {"failed": 0, "not run": 1, "skipped": 2, "not checkable": 3, "passed": 4}
+_SEVERITY = {"failed": 0, "not run": 1, "skipped": 2, "not checkable": 3, EXPECTED_FAILURE: 4, "passed": 5}
 
 
 @dataclass
@@ -43,6 +44,12 @@ class ScenarioResult:
     steps: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
     trace: str | None = None
+    expected_failure: str = ""
+    """Why the target file expects this scenario to fail ("" when it does not)."""
+
+    @property
+    def now_passing(self) -> bool:
+        return bool(self.expected_failure) and self.outcome == "passed"
 
 
 @dataclass
@@ -89,6 +96,7 @@ class ConformanceReport:
                 profile=str(properties.get("profile", "")),
                 requirements=str(properties.get("requirements", "")).split(),
                 target=str(properties.get("target", properties.get("profile", ""))),
+                expected_failure=str(properties.get("expected_failure", "")),
             )
             self.results[report.nodeid] = result
         result.duration += report.duration
@@ -96,7 +104,10 @@ class ConformanceReport:
             result.feature = scenario["feature"]["name"]
             result.name = scenario["name"]
             result.steps = scenario["steps"]
-        if report.skipped and result.outcome == "passed":
+        if getattr(report, "wasxfail", None) is not None and report.skipped:
+            result.outcome = EXPECTED_FAILURE
+            result.message = report.longreprtext[-4000:] or str(report.wasxfail)
+        elif report.skipped and result.outcome == "passed":
             result.message = _skip_reason(report)
             result.outcome = "not checkable" if result.message.startswith(NOT_CHECKABLE) else "skipped"
         elif report.failed:
@@ -113,16 +124,29 @@ class ConformanceReport:
             "finished": time.time(),
             "requirements": [asdict(requirement) for requirement in requirements],
             "scenarios": [asdict(result) for result in self.results.values()],
+            "now_passing": [
+                {"nodeid": result.nodeid, "expected_failure": result.expected_failure}
+                for result in self.results.values()
+                if result.now_passing
+            ],
         }
         (self.directory / "results.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
         (self.directory / "index.html").write_text(self._html(requirements), encoding="utf-8")
-        if self.require_every_id and self.unproven(requirements) and session.exitstatus == pytest.ExitCode.OK:
+        gate_fails = self.unproven(requirements) or self.now_passing()
+        if self.require_every_id and gate_fails and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     @staticmethod
     def unproven(requirements: list[RequirementResult]) -> list[str]:
-        """The catalogue IDs without a passing scenario: failed, skipped or not run at all."""
-        return [requirement.id for requirement in requirements if requirement.status != "passed"]
+        """The catalogue IDs without a passing scenario (failed, skipped or not run at all), except those the
+        target file expects to fail."""
+        return [
+            requirement.id for requirement in requirements if requirement.status not in ("passed", EXPECTED_FAILURE)
+        ]
+
+    def now_passing(self) -> list[ScenarioResult]:
+        """Scenarios the target file expects to fail that passed: the entry can go (a gate ratchets on it)."""
+        return [result for result in self.results.values() if result.now_passing]
 
     def requirement_results(self) -> list[RequirementResult]:
         """Each catalogue ID with its status on each target and in each profile; it has passed only where
@@ -176,7 +200,8 @@ class ConformanceReport:
             targets=list(self.offered_targets) if list(self.offered_targets) != list(catalogue.PROFILES) else [],
             counts=[(status, counts.get(status, 0)) for status in STATUS_ORDER],
             scenario_counts=[
-                (status, scenario_counts.get(status, 0)) for status in ("failed", "passed", "not checkable", "skipped")
+                (status, scenario_counts.get(status, 0))
+                for status in ("failed", EXPECTED_FAILURE, "passed", "not checkable", "skipped")
             ],
             scenarios=sorted(self.results.values(), key=lambda result: (result.feature, result.name, result.profile)),
             generated=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
@@ -186,16 +211,28 @@ class ConformanceReport:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         requirements = self.requirement_results()
         counts = Counter(requirement.status for requirement in requirements)
-        summary = ", ".join(f"{counts.get(status, 0)} {status}" for status in STATUS_ORDER)
+        shown = [status for status in STATUS_ORDER if status != EXPECTED_FAILURE or counts.get(status)]
+        summary = ", ".join(f"{counts.get(status, 0)} {status}" for status in shown)
         terminalreporter.section("Loginspec catalogue coverage")
         terminalreporter.write_line(f"{len(requirements)} catalogue IDs: {summary}")
-        for status in ("failed", "not checkable", "skipped", "not run"):
+        for status in ("failed", EXPECTED_FAILURE, "not checkable", "skipped", "not run"):
             ids = [_with_profiles(requirement) for requirement in requirements if requirement.status == status]
             if ids:
                 terminalreporter.write_line(f"  {status}: {' '.join(ids)}")
+        for result in self.now_passing():
+            terminalreporter.write_line(
+                f"  now passing, though expected to fail ({result.expected_failure}): {result.nodeid}",
+                yellow=True,
+            )
         if self.require_every_id and self.unproven(requirements):
             terminalreporter.write_line(
                 f"FAILED: --require-every-id, and {len(self.unproven(requirements))} IDs have no passing scenario",
+                red=True,
+            )
+        if self.require_every_id and self.now_passing():
+            terminalreporter.write_line(
+                "FAILED: --require-every-id, and scenarios expected to fail now pass: "
+                "remove their entries from [expected_failures]",
                 red=True,
             )
         terminalreporter.write_line(f"Report: {(self.directory / 'index.html').absolute()}")
@@ -204,7 +241,7 @@ class ConformanceReport:
 def _status_of(scenarios: list[ScenarioResult]) -> str:
     outcomes = {scenario.outcome for scenario in scenarios}
     # A scenario not checkable here leaves part of the ID unproven, even when others passed.
-    for status in ("failed", "not checkable", "passed", "skipped"):
+    for status in ("failed", "not checkable", EXPECTED_FAILURE, "passed", "skipped"):
         if status in outcomes:
             return status
     return "not run"

@@ -36,6 +36,9 @@ A target file (TOML), for `--target-file`:
     email_seconds = 10                              # an email to arrive in the sink
     provider_seconds = 10                           # an answer of a provider's or the sink's control API
 
+    [expected_failures]                             # optional: known failures, by ID or scenario name
+    "SEC-28" = "HSTS comes from the load balancer"  # (see loginspec/expected.py)
+
     [contract]                                      # optional: the UI contract (default: en)
     file = "nb"                                     # a bundled language, or a contract file
     numbers.idle_timeout_minutes = 15               # any entry of it, overridden
