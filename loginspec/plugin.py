@@ -215,7 +215,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             item.user_properties.append(("requirements", " ".join(requirements)))
         named = _scenario_names(item)
         if named:
-            item.user_properties += [("feature", named[0]), ("scenario", named[1])]
+            item.user_properties += [("feature", named[0]), ("scenario", named[1]), *_scenario_place(item)]
         names = (named[1], _template_name(item)) if named else ()
         why = expected.reason_for(config.stash[_EXPECTED_KEY], requirements, names)
         if why:
@@ -259,6 +259,20 @@ def _scenario_names(item: pytest.Item) -> tuple[str, str] | None:
     example = callspec.params.get("_pytest_bdd_example") if callspec else None
     scenario = templated.render(example) if example else templated
     return templated.feature.name, scenario.name
+
+
+def _scenario_place(item: pytest.Item) -> list[tuple[str, str]]:
+    """Where the scenario is written and its tags: for reports of scenarios that never ran (skipped)."""
+    templated = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    if templated is None:
+        return []
+    tags = sorted(templated.tags | templated.feature.tags)
+    return [
+        ("feature_file", templated.feature.rel_filename),
+        ("line", str(templated.line_number)),
+        ("tags", " ".join(tags)),
+        ("keyword", templated.keyword),
+    ]
 
 
 def _template_name(item: pytest.Item) -> str:

@@ -21,7 +21,7 @@ import jinja2
 import pytest
 from slugify import slugify
 
-from . import catalogue
+from . import catalogue, cucumber
 from .contract import NOT_CHECKABLE
 
 EXPECTED_FAILURE = "expected failure"
@@ -46,6 +46,10 @@ class ScenarioResult:
     trace: str | None = None
     expected_failure: str = ""
     """Why the target file expects this scenario to fail ("" when it does not)."""
+    feature_file: str = ""
+    line: int = 0
+    tags: list[str] = field(default_factory=list)
+    keyword: str = "Scenario"
 
     @property
     def now_passing(self) -> bool:
@@ -97,12 +101,18 @@ class ConformanceReport:
                 requirements=str(properties.get("requirements", "")).split(),
                 target=str(properties.get("target", properties.get("profile", ""))),
                 expected_failure=str(properties.get("expected_failure", "")),
+                feature_file=str(properties.get("feature_file", "")),
+                line=int(properties.get("line", 0) or 0),
+                tags=str(properties.get("tags", "")).split(),
+                keyword=str(properties.get("keyword", "Scenario")),
             )
             self.results[report.nodeid] = result
         result.duration += report.duration
         if scenario:
             result.feature = scenario["feature"]["name"]
+            result.feature_file = scenario["feature"]["rel_filename"]
             result.name = scenario["name"]
+            result.line = scenario["line_number"]
             result.steps = scenario["steps"]
         if getattr(report, "wasxfail", None) is not None and report.skipped:
             result.outcome = EXPECTED_FAILURE
@@ -132,6 +142,8 @@ class ConformanceReport:
         }
         (self.directory / "results.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
         (self.directory / "index.html").write_text(self._html(requirements), encoding="utf-8")
+        cucumber_json = cucumber.document(list(self.results.values()))
+        (self.directory / "cucumber.json").write_text(json.dumps(cucumber_json, indent=1), encoding="utf-8")
         gate_fails = self.unproven(requirements) or self.now_passing()
         if self.require_every_id and gate_fails and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
