@@ -110,9 +110,9 @@ class ConformanceReport:
         result.duration += report.duration
         if scenario:
             result.feature = scenario["feature"]["name"]
-            result.feature_file = scenario["feature"]["rel_filename"]
+            result.feature_file = scenario["feature"].get("rel_filename", result.feature_file)
             result.name = scenario["name"]
-            result.line = scenario["line_number"]
+            result.line = scenario.get("line_number", result.line)
             result.steps = scenario["steps"]
         if getattr(report, "wasxfail", None) is not None and report.skipped:
             result.outcome = EXPECTED_FAILURE
