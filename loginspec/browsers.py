@@ -70,17 +70,30 @@ def launch_arguments(host_resolver_rules: str | None, pinned_keys: tuple[str, ..
 
 
 def main() -> int:
-    """`python -m loginspec.browsers`: say which Chromium the suite will drive; exit 1 if none."""
-    from playwright.sync_api import sync_playwright
+    """`python -m loginspec.browsers`: which Chromium the suite will drive, checked by launching it and
+    opening a page (a file that is there but cannot start, for want of a library, counts as none); exit 1
+    with the reason otherwise."""
+    from playwright.sync_api import Error, sync_playwright
 
     with sync_playwright() as playwright:
         bundled = playwright.chromium.executable_path
-    try:
-        chosen = find_chromium(None, bundled)
-    except BrowserNotFound as error:
-        print(error)
-        return 1
-    print(f"Chromium: {chosen or bundled + ' (Playwright)'}")
+        try:
+            chosen = find_chromium(None, bundled)
+            browser = playwright.chromium.launch(executable_path=chosen, args=launch_arguments(None))
+            try:
+                page = browser.new_page()
+                page.set_content("<title>ok</title>")
+                if page.title() != "ok":
+                    raise BrowserNotFound("it started but did not render a page")
+            finally:
+                browser.close()
+        except BrowserNotFound as error:
+            print(error)
+            return 1
+        except Error as error:
+            print(f"Chromium at {chosen or bundled} does not start: {error.message.splitlines()[0]}")
+            return 1
+    print(f"Chromium: {chosen or bundled + ' (Playwright)'} (started and rendered a page)")
     return 0
 
 
