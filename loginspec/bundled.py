@@ -23,6 +23,7 @@ import secrets
 import ssl
 import tempfile
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -64,6 +65,10 @@ def host_name(presentation: str, profile: str) -> str:
     return name if presentation == "en" else name.replace("crm", f"crm-{presentation}", 1)
 
 
+class _Service(Protocol):
+    def stop(self) -> None: ...
+
+
 class BundledStack:
     def __init__(
         self,
@@ -72,8 +77,11 @@ class BundledStack:
         https: bool = True,
         provider_names: Names = "real",
     ) -> None:
-        self._temporary = None if workdir else tempfile.TemporaryDirectory(prefix="loginspec-")
-        self.workdir = workdir or Path(self._temporary.name)  # type: ignore[union-attr]
+        self._temporary: tempfile.TemporaryDirectory[str] | None = None
+        if workdir is None:
+            self._temporary = tempfile.TemporaryDirectory(prefix="loginspec-")
+            workdir = Path(self._temporary.name)
+        self.workdir = workdir
         self.host_resolver_rules: str | None = TEST_NAMES_RULE
         self.presentations = presentations
         # Microsoft's and Google's own names need certificates for them, so HTTPS; plain HTTP keeps *.test.
@@ -83,7 +91,7 @@ class BundledStack:
         self.ca_file = self.authority.ca_file if self.authority else None
         self.verify = client_context(self.ca_file)
         self.targets: dict[str, Target] = {}
-        self._running: list[object] = []
+        self._running: list[_Service] = []
 
     def start(self) -> BundledStack:
         try:
@@ -137,7 +145,7 @@ class BundledStack:
         for name, (shown, profile) in names.items():
             settings_by_name[name] = Settings(
                 base_url=f"{servers[name].scheme}://{host_name(shown, profile)}:{servers[name].port}",
-                profile=profile,  # type: ignore[arg-type]
+                profile=profile,
                 presentation=shown,
                 database_path=self.workdir / f"crm-{name}.sqlite3",
                 smtp_host=self.mail_sink.smtp_host,
@@ -194,7 +202,7 @@ class BundledStack:
             if target.mail:
                 target.mail.close()
         for service in reversed(self._running):
-            service.stop()  # type: ignore[attr-defined]
+            service.stop()
         self._running.clear()
         if self._temporary:
             self._temporary.cleanup()

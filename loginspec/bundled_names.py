@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .catalogue import PROFILES
+from .catalogue import PROFILES, Profile
 
 BUNDLED_PRESENTATIONS = ("en", "nb")
 
 
-def bundled_target_names(presentations: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+def bundled_target_names(presentations: tuple[str, ...]) -> dict[str, tuple[str, Profile]]:
     """Target name -> (presentation, profile), in the order the targets start: named after the profile
     alone when there is one presentation, `en-online`, `nb-onsite`... when there are several."""
     if len(presentations) == 1:

@@ -7,8 +7,10 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
-PROFILES = ("online", "onsite")
+Profile = Literal["online", "onsite"]
+PROFILES: tuple[Profile, ...] = ("online", "onsite")
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
 ID_PATTERN = re.compile(r"^[A-Z]+-\d+$")
 

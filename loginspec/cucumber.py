@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from .report import ScenarioResult
 
 
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 

@@ -15,14 +15,13 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Playwright
 from pytest_bdd.reporting import test_report_context_registry
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from . import catalogue, contract, expected, preflight
 from .browsers import BrowserNotFound, find_chromium, launch_arguments
@@ -237,7 +236,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Carry pytest-bdd's scenario and step results on the report itself.
 
     pytest-bdd 9 keeps them in a registry beside the report, which xdist does not send
@@ -246,13 +247,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report: pytest.TestReport = yield
     context = test_report_context_registry.get(report)
     if context is not None:
-        report.scenario = context.scenario  # type: ignore[attr-defined]
+        vars(report)["scenario"] = context.scenario  # an attribute of our own, which xdist serializes with the rest
     return report
 
 
 def _scenario_names(item: pytest.Item) -> tuple[str, str] | None:
     """The feature's and the scenario's names, known before the scenario runs (or is skipped unrun)."""
-    templated = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    templated = preflight.scenario_template(item)
     if templated is None:
         return None
     callspec = getattr(item, "callspec", None)
@@ -263,7 +264,7 @@ def _scenario_names(item: pytest.Item) -> tuple[str, str] | None:
 
 def _scenario_place(item: pytest.Item) -> list[tuple[str, str]]:
     """Where the scenario is written and its tags: for reports of scenarios that never ran (skipped)."""
-    templated = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    templated = preflight.scenario_template(item)
     if templated is None:
         return []
     tags = sorted(templated.tags | templated.feature.tags)
@@ -277,7 +278,7 @@ def _scenario_place(item: pytest.Item) -> list[tuple[str, str]]:
 
 def _template_name(item: pytest.Item) -> str:
     """An outline's name as the feature file writes it, placeholders and all."""
-    templated = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    templated = preflight.scenario_template(item)
     return templated.name if templated else ""
 
 

@@ -51,9 +51,10 @@ class Findings:
         return "\n".join(lines)
 
 
-def _template(item: pytest.Item) -> ScenarioTemplate | None:
+def scenario_template(item: pytest.Item) -> ScenarioTemplate | None:
+    """The pytest-bdd scenario an item runs, or None for a test of another kind."""
     function = getattr(item, "obj", None)
-    return scenario_wrapper_template_registry.get(function) if function is not None else None
+    return scenario_wrapper_template_registry.get(function) if callable(function) else None
 
 
 def _example(item: pytest.Item) -> dict[str, str]:
@@ -118,7 +119,7 @@ def check(items: list[pytest.Item], manager: FixtureManager, whole_suite: bool) 
     findings = Findings()
     used: set[int] = set()
     seen: set[tuple[object, str, str]] = set()
-    scenarios = [(item, template) for item in items if (template := _template(item)) is not None]
+    scenarios = [(item, template) for item in items if (template := scenario_template(item)) is not None]
     for item, template in scenarios:
         for step in template.render(_example(item)).steps:
             key = (item.parent, step.type, step.name)
@@ -147,6 +148,6 @@ def whole_suite_collected(items: list[pytest.Item]) -> bool:
         return False
     if config.getoption("keyword", "") or config.getoption("markexpr", "") or config.getoption("lf", False):
         return False
-    modules = {Path(str(item.path)) for item in items if _template(item) is not None}
+    modules = {Path(str(item.path)) for item in items if scenario_template(item) is not None}
     folders = {module.parent for module in modules}
     return bool(modules) and all(set(folder.glob("test_*.py")) <= modules for folder in folders)

@@ -86,7 +86,8 @@ class HttpProvisioner:
             raise ClockNotControllable(f"{NOT_CHECKABLE}: it lacks clock_control ({reason})")
         if response.is_error:
             raise ProvisioningError(f"{method} {path} answered {response.status_code}: {response.text[:500]}")
-        return response.json()
+        answer: dict[str, Any] = response.json()
+        return answer
 
     def create_company(
         self, name: str, email_domain: str | None = None, sso_provider: str | None = None, sso_tenant: str | None = None

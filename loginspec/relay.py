@@ -80,16 +80,20 @@ def check_relay(settings: RelaySettings, host_map: HostMap, ca_file: Path | None
     except smtplib.SMTPNotSupportedError:
         raise RelaySettingsError(f"the relay at {where} does not offer {step}") from None
     except smtplib.SMTPAuthenticationError as error:
-        reply = error.smtp_error.decode(errors="replace")
+        said = _text(error.smtp_error)
         raise RelaySettingsError(
-            f"the relay at {where} refused the user name or password ({error.smtp_code} {reply})"
+            f"the relay at {where} refused the user name or password ({error.smtp_code} {said})"
         ) from None
     except smtplib.SMTPResponseException as error:
-        reply = error.smtp_error.decode(errors="replace")
-        raise RelaySettingsError(f"the relay at {where} refused {step} ({error.smtp_code} {reply})") from None
+        said = _text(error.smtp_error)
+        raise RelaySettingsError(f"the relay at {where} refused {step} ({error.smtp_code} {said})") from None
     except ssl.SSLCertVerificationError as error:
         raise RelaySettingsError(
             f"the relay at {where} has a certificate not trusted ({error.verify_message})"
         ) from None
     except (smtplib.SMTPException, OSError) as error:
         raise RelaySettingsError(f"the relay at {where} failed at {step}: {error}") from None
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply

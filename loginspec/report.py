@@ -102,7 +102,7 @@ class ConformanceReport:
                 target=str(properties.get("target", properties.get("profile", ""))),
                 expected_failure=str(properties.get("expected_failure", "")),
                 feature_file=str(properties.get("feature_file", "")),
-                line=int(properties.get("line", 0) or 0),
+                line=int(str(properties.get("line", 0) or 0)),
                 tags=str(properties.get("tags", "")).split(),
                 keyword=str(properties.get("keyword", "Scenario")),
             )

@@ -136,7 +136,9 @@ class TargetSet(Protocol):
 
     targets: dict[str, Target]
     host_resolver_rules: str | None
-    pinned_keys: tuple[str, ...]
+
+    @property
+    def pinned_keys(self) -> tuple[str, ...]: ...
 
     def close(self) -> None: ...
 
@@ -348,7 +350,8 @@ def _provisioner(table: dict[str, Any], where: str, http: httpx.Client) -> Provi
         factory = pkgutil.resolve_name(name)
     except (ImportError, AttributeError, ValueError) as error:
         raise TargetFileError(f"{where}: cannot load the provisioner {name!r}: {error}") from None
-    return factory(table, http)
+    provisioner: Provisioner = factory(table, http)
+    return provisioner
 
 
 def _url(table: dict[str, Any], key: str, where: str) -> str:

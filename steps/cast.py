@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Cookie, Page
 
 from fake_services.mailsink import MailSinkClient, Message
+from fake_services.mailsink.filters import SubjectMatcher
 from loginspec.people import Person, PersonFactory
-from loginspec.provisioning import Company, ProvisionedUser
+from loginspec.provisioning import Company, ProvisionedUser, UserState
 from loginspec.targets import Target
 
 if TYPE_CHECKING:
@@ -49,13 +51,17 @@ class Visit:
         return self.resource_type == "document"
 
 
+class _Default(Enum):
+    SCENARIO_COMPANY = "the scenario's company"
+
+
 @dataclass
 class Member:
     handle: str
     person: Person
     account: ProvisionedUser | None = None
     browsers: dict[str, Page] = field(default_factory=dict)
-    saved_cookies: list[dict] = field(default_factory=list)
+    saved_cookies: list[Cookie] = field(default_factory=list)
     attempted_password: str | None = None
     old_password: str | None = None
     addresses: dict[str, str] = field(default_factory=dict)
@@ -75,7 +81,7 @@ class Member:
     emails: list[Message] = field(default_factory=list)
     held_request: Submission | None = None
     """A request the member's browser would have sent, kept from the target for a later step."""
-    session_cookies: dict[str, list[dict]] = field(default_factory=dict)
+    session_cookies: dict[str, list[Cookie]] = field(default_factory=dict)
     """Per browser, the cookies its signed-in pages cannot do without (worked out once)."""
 
 
@@ -95,12 +101,27 @@ class Cast:
             self.members[handle] = Member(handle, self.people.person(email_domain=domain))
         return self.members[handle]
 
-    def provision(self, handle: str, **options: object) -> Member:
+    def provision(
+        self,
+        handle: str,
+        *,
+        state: UserState = "active",
+        role: str | None = None,
+        company: Company | None | _Default = _Default.SCENARIO_COMPANY,
+        send_activation_email: bool = False,
+        with_password: bool = False,
+    ) -> Member:
+        """`handle` made a user of the target: a Standard user of the scenario's company unless told."""
         member = self.person(handle)
         assert member.account is None, f"{handle} was already provisioned"
-        options.setdefault("role", self.target.contract.role("Standard user"))
-        options.setdefault("company", self.company)
-        member.account = self.target.provisioner.create_user(member.person, **options)  # type: ignore[arg-type]
+        member.account = self.target.provisioner.create_user(
+            member.person,
+            state=state,
+            role=role or self.target.contract.role("Standard user"),
+            company=self.company if company is _Default.SCENARIO_COMPANY else company,
+            send_activation_email=send_activation_email,
+            with_password=with_password,
+        )
         return member
 
     def new_password(self, handle: str) -> str:
@@ -115,7 +136,7 @@ class Cast:
         """From now on, only emails that arrive after this moment count as new for `handle`."""
         self.person(handle).mail_since = self.mailer().mark()
 
-    def email(self, handle: str, subject: str) -> Message:
+    def email(self, handle: str, subject: SubjectMatcher) -> Message:
         """The next email for `handle` whose subject contains `subject`, waiting for it to arrive."""
         member = self.person(handle)
         message = self.mailer().wait_for(to=member.person.email, subject=subject, since=member.mail_since)
@@ -189,13 +210,13 @@ class Cast:
         member.shown_mark = len(member.shown)
         member.authorizations_mark = len(self.authorizations(handle))
 
-    def authorizations(self, handle: str) -> list[dict]:
+    def authorizations(self, handle: str) -> list[dict[str, Any]]:
         """The authorization requests the company's identity provider received (none without one)."""
         if not (self.company and self.company.sso_provider):
             return []
         return self.target.identity_providers[self.company.sso_provider].control.requests("authorize")
 
-    def authorizations_since_mark(self, handle: str) -> list[dict]:
+    def authorizations_since_mark(self, handle: str) -> list[dict[str, Any]]:
         return self.authorizations(handle)[self.person(handle).authorizations_mark :]
 
     def shown_since_mark(self, handle: str) -> list[str]:

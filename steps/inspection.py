@@ -7,6 +7,8 @@ import base64
 import binascii
 import math
 import re
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from playwright.sync_api import expect
 
@@ -15,6 +17,10 @@ from loginspec.targets import Target
 from .cast import Cast
 from .pages.crm import MainScreen
 from .pages.login import LoginPage
+
+CookieLike = Mapping[str, object]
+"""A cookie as Playwright reports it, or one a step makes up: at least a name and a value."""
+SomeCookie = TypeVar("SomeCookie", bound=CookieLike)
 
 # What a response must never show: the harness's own knowledge of leaked internals, in any language.
 INTERNALS = re.compile(
@@ -69,18 +75,18 @@ def reveals(token: str, facts_about_person: list[str]) -> list[str]:
     return found
 
 
-def cookie_header(cookies: list[dict]) -> str:
+def cookie_header(cookies: Sequence[CookieLike]) -> str:
     return "; ".join(f"{cookie['name']}={cookie['value']}" for cookie in cookies)
 
 
-def opens_in_a_new_browser(cast: Cast, target: Target, url: str, cookies: list[dict], name: str) -> bool:
+def opens_in_a_new_browser(cast: Cast, target: Target, url: str, cookies: Sequence[CookieLike], name: str) -> bool:
     """Whether a browser holding only these cookies gets `name`'s signed-in CRM at `url` (rather than a
     login screen)."""
     page = cast.new_page()
     try:
         if cookies:
             page.context.add_cookies(
-                [{"name": c["name"], "value": c["value"], "url": target.base_url} for c in cookies]
+                [{"name": str(c["name"]), "value": str(c["value"]), "url": target.base_url} for c in cookies]
             )
         page.goto(url)
         signed_in = MainScreen(page, target).signed_in_user.filter(has_text=name)
@@ -90,7 +96,7 @@ def opens_in_a_new_browser(cast: Cast, target: Target, url: str, cookies: list[d
         page.context.close()
 
 
-def session_cookies(cast: Cast, target: Target, url: str, cookies: list[dict], name: str) -> list[dict]:
+def session_cookies(cast: Cast, target: Target, url: str, cookies: Sequence[SomeCookie], name: str) -> list[SomeCookie]:
     """The cookies the signed-in page cannot do without: leave one out, and the page is gone."""
     assert opens_in_a_new_browser(cast, target, url, cookies, name), "the cookies do not open the signed-in page"
     return [

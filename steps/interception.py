@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypedDict
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urljoin
 
 import httpx
@@ -117,9 +118,16 @@ def require_form_post(submission: Submission, contract: Contract) -> None:
         )
 
 
+class RequestChange(TypedDict, total=False):
+    """What `altered_submissions` changes of a request: keyword arguments of Playwright's `route.continue_`."""
+
+    headers: dict[str, str]
+    post_data: str | bytes
+
+
 @contextmanager
 def altered_submissions(
-    page: Page, target: Target, alter: Callable[[Request], dict[str, object]]
+    page: Page, target: Target, alter: Callable[[Request], RequestChange]
 ) -> Iterator[list[Response]]:
     """Inside the block, each POST the page sends to the target goes on with `alter`'s changes (keyword
     arguments of Playwright's `route.continue_`: headers, post_data); the answers are collected."""
@@ -133,7 +141,7 @@ def altered_submissions(
         if route.request.method != "POST" or not _is_submission(route.request, target):
             route.continue_()
             return
-        route.continue_(**alter(route.request))  # type: ignore[arg-type]
+        route.continue_(**alter(route.request))
 
     pattern = urljoin(target.base_url, "/**")
     page.route(pattern, change)
@@ -145,7 +153,7 @@ def altered_submissions(
         page.remove_listener("response", on_response)
 
 
-def with_header(name: str, value: str) -> Callable[[Request], dict[str, object]]:
+def with_header(name: str, value: str) -> Callable[[Request], RequestChange]:
     return lambda request: {"headers": {**request.headers, name: value}}
 
 

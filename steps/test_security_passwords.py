@@ -37,7 +37,7 @@ def logs_in_with_that_password(cast: Cast, target: Target, name: str) -> None:
 @given(parsers.parse("{name:w} is an active user whose password is {length:d} characters long"))
 def user_with_long_password(cast: Cast, name: str, length: int) -> None:
     member = cast.person(name)
-    words = []
+    words: list[str] = []
     while len(" ".join(words)) < length:
         words.append(cast.new_password(name))
     member.person = member.person.with_password(" ".join(words)[:length].rstrip().ljust(length, "z"))

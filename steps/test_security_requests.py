@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit
 
 import pytest
-from playwright.sync_api import Page, Request, Route, expect
+from playwright.sync_api import Page, Request, Response, Route, expect
 from pytest_bdd import parsers, scenarios, then, when
 
 from loginspec.contract import Contract
@@ -16,7 +17,14 @@ from loginspec.targets import Target
 
 from .cast import Cast, Reply
 from .inspection import INTERNALS
-from .interception import Submission, altered_submissions, require_form_post, send_again, trapped_submission
+from .interception import (
+    RequestChange,
+    Submission,
+    altered_submissions,
+    require_form_post,
+    send_again,
+    trapped_submission,
+)
 from .journeys import expect_main_screen, log_in
 from .pages.crm import MainScreen
 from .pages.login import LoginPage
@@ -185,7 +193,7 @@ def logs_in_with_return_changed(
     """The field that carries the CRM's own return address, wherever the form keeps it, is changed."""
     own = return_address.own_path
 
-    def change(request: Request) -> dict[str, object]:
+    def change(request: Request) -> RequestChange:
         submission = Submission(request.url, request.method, request.headers, request.post_data_buffer or b"")
         require_form_post(submission, contract)
         fields = [(key, address if value == own else value) for key, value in submission.form_fields]
@@ -262,7 +270,7 @@ def cannot_be_framed(cast: Cast, target: Target) -> None:
 
 
 # Malformed input, sent as the browser's own sign-in with its body altered on the way.
-BODY_CHANGES = {
+BODY_CHANGES: dict[str, Callable[[str, str], str]] = {
     "a login form that is not UTF-8": lambda fields, user_field: _replace(fields, user_field, "%FF%FEann"),
     "a user ID with control characters": lambda fields, user_field: _replace(fields, user_field, "ann%00%07"),
     "a form field sent twice": lambda fields, user_field: fields + f"&{quote(user_field)}=ben",
@@ -288,7 +296,7 @@ def crm_receives(cast: Cast, reply: Reply, target: Target, contract: Contract, i
     user_id = "'OR'1'='1'--@sql.test" if input_kind == "a user ID made of SQL" else cast.people.person().email
     change = BODY_CHANGES.get(input_kind)
 
-    def alter(request: Request) -> dict[str, object]:
+    def alter(request: Request) -> RequestChange:
         if change is None:
             return {}
         submission = Submission(request.url, request.method, request.headers, request.post_data_buffer or b"")
@@ -296,7 +304,9 @@ def crm_receives(cast: Cast, reply: Reply, target: Target, contract: Contract, i
         user_field = next(name for name, value in submission.form_fields if value == user_id)
         return {"post_data": change(submission.body.decode("ascii"), user_field).encode("ascii")}
 
-    submitted = lambda response: response.request.method == "POST" and response.url.startswith(target.base_url)  # noqa: E731
+    def submitted(response: Response) -> bool:
+        return response.request.method == "POST" and response.url.startswith(target.base_url)
+
     password = cast.people.passphrase()
     with altered_submissions(page, target, alter), page.expect_response(submitted) as answer:
         login.try_to_submit(user_id, password)

@@ -7,7 +7,7 @@ import secrets
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Response, expect
+from playwright.sync_api import Cookie, Response, expect
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from loginspec.contract import Contract
@@ -26,7 +26,7 @@ scenarios("security/sessions.feature")
 
 
 @pytest.fixture
-def planted_cookies() -> list[dict]:
+def planted_cookies() -> list[dict[str, str]]:
     """The cookies someone planted in a browser before its owner signed in."""
     return []
 
@@ -37,7 +37,7 @@ def opened_by_a_stranger() -> list[tuple[str, str, int]]:
     return []
 
 
-def _session_cookies_of(cast: Cast, target: Target, name: str, which: str = "first") -> list[dict]:
+def _session_cookies_of(cast: Cast, target: Target, name: str, which: str = "first") -> list[Cookie]:
     """Worked out once per browser and scenario: each answer costs a browser per cookie."""
     known = cast.person(name).session_cookies
     if which not in known:
@@ -127,20 +127,22 @@ def session_ids_not_stored(cast: Cast, target: Target, contract: Contract, name:
 
 
 @given(parsers.parse("someone has planted session cookies in {name:w}'s browser before {name2:w} logs in"))
-def plants_cookies(cast: Cast, target: Target, planted_cookies: list[dict], name: str, name2: str) -> None:
+def plants_cookies(cast: Cast, target: Target, planted_cookies: list[dict[str, str]], name: str, name2: str) -> None:
     """Cookies named like the CRM's session cookies (learnt by signing in elsewhere), with made-up values."""
     probe = log_in_the_usual_way(cast, target, name, browser="probe")
     expect_main_screen(cast, target, name, browser="probe")
     cast.person(name).addresses["signed in"] = probe.url
     real = _session_cookies_of(cast, target, name, "probe")
     planted_cookies += [
-        {"name": cookie["name"], "value": secrets.token_urlsafe(16), "url": target.base_url} for cookie in real
+        {"name": str(cookie["name"]), "value": secrets.token_urlsafe(16), "url": target.base_url} for cookie in real
     ]
-    cast.browser(name).context.add_cookies(planted_cookies)  # type: ignore[arg-type]
+    cast.browser(name).context.add_cookies(
+        [{"name": c["name"], "value": c["value"], "url": c["url"]} for c in planted_cookies]
+    )
 
 
 @then(parsers.parse("{name:w}'s browser holds session ids other than the planted ones"))
-def not_the_planted_ids(cast: Cast, target: Target, planted_cookies: list[dict], name: str) -> None:
+def not_the_planted_ids(cast: Cast, target: Target, planted_cookies: list[dict[str, str]], name: str) -> None:
     MainScreen(cast.browser(name), target).expect_open_for(cast.person(name).person.name)
     held = {cookie["name"]: cookie["value"] for cookie in cast.browser(name).context.cookies(target.base_url)}
     for cookie in planted_cookies:
@@ -148,7 +150,7 @@ def not_the_planted_ids(cast: Cast, target: Target, planted_cookies: list[dict],
 
 
 @then(parsers.parse("the planted session ids open nothing of {name:w}'s"))
-def planted_ids_open_nothing(cast: Cast, target: Target, planted_cookies: list[dict], name: str) -> None:
+def planted_ids_open_nothing(cast: Cast, target: Target, planted_cookies: list[dict[str, str]], name: str) -> None:
     member = cast.person(name)
     assert not opens_in_a_new_browser(cast, target, member.addresses["signed in"], planted_cookies, member.person.name)
 

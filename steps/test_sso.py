@@ -71,7 +71,9 @@ def told_to_contact_it(cast: Cast, target: Target, name: str) -> None:
 
 def _authorization_request(cast: Cast, name: str) -> dict[str, str]:
     email = cast.person(name).person.email
-    requests = [entry["query"] for entry in cast.authorizations(name) if entry["query"].get("login_hint") == email]
+    requests: list[dict[str, str]] = [
+        entry["query"] for entry in cast.authorizations(name) if entry["query"].get("login_hint") == email
+    ]
     assert requests, f"the provider received no authorization request for {email}"
     return requests[-1]
 

@@ -29,18 +29,18 @@ def check(faults: list[Fault], start: bool) -> int:
     for fault in faults:
         try:
             apply_to_copy(fault)
-        except FaultError as problem:
-            problems.append(str(problem))
+        except FaultError as error:
+            problems.append(str(error))
             continue
         if start:
             with tempfile.TemporaryDirectory(prefix="loginspec-fault-start-") as scratch:
                 tree = scratch_copy(Path(scratch) / "tree")
                 apply(fault, tree)
-                problem = start_problem(tree)
-                if problem:
-                    problems.append(f"{fault.name}: {problem}")
-    for problem in problems:
-        print(problem)
+                not_starting = start_problem(tree)
+                if not_starting:
+                    problems.append(f"{fault.name}: {not_starting}")
+    for line in problems:
+        print(line)
     print(f"{len(faults) - len(problems)} of {len(faults)} faults apply to the tree")
     return 1 if problems else 0
 

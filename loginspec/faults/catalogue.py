@@ -70,8 +70,9 @@ def load(path: Path) -> Fault:
         raise FaultError(f"{path.name}: at least one [[change]] is needed")
     changes = []
     for number, raw in enumerate(raw_changes, start=1):
-        values = {key: raw.get(key) for key in ("file", "find", "replace")} if isinstance(raw, dict) else {}
-        if not all(isinstance(value, str) for value in values.values()) or len(values) != 3:
+        raw_values = {key: raw.get(key) for key in ("file", "find", "replace")} if isinstance(raw, dict) else {}
+        values = {key: value for key, value in raw_values.items() if isinstance(value, str)}
+        if len(values) != 3:
             raise FaultError(f"{path.name}: change {number} needs 'file', 'find' and 'replace' strings")
         if not values["file"].startswith(TARGET_PACKAGE + "/") or ".." in Path(values["file"]).parts:
             raise FaultError(f"{path.name}: change {number} must change a file under {TARGET_PACKAGE}/")

@@ -10,6 +10,7 @@ import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -45,7 +46,7 @@ def scores_by_id(results: list[FaultResult]) -> dict[str, Score]:
     }
 
 
-def document(results: list[FaultResult], *, scope: str, jobs: int, started: float, finished: float) -> dict:
+def document(results: list[FaultResult], *, scope: str, jobs: int, started: float, finished: float) -> dict[str, Any]:
     return {
         "generated": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(finished)),
         "duration_seconds": round(finished - started, 1),

@@ -171,9 +171,9 @@ def measure(
         result.detail = f"does not apply: {problem}"
         result.duration = time.monotonic() - started
         return result
-    problem = start_problem(tree)
-    if problem:
-        result.detail = problem
+    not_starting = start_problem(tree)
+    if not_starting:
+        result.detail = not_starting
         result.duration = time.monotonic() - started
         return result
     junit = workdir / "junit.xml"
