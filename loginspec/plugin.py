@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import random
 import tomllib
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -72,6 +73,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "or login.microsoftonline.test and accounts.google.test",
     )
     group.addoption("--chromium", metavar="PATH", help="the Chromium or Chrome executable to drive")
+    group.addoption(
+        "--shuffle",
+        metavar="SEED",
+        type=int,
+        help="run the scenarios in an order shuffled with this seed (scripts/flake uses it)",
+    )
     group.addoption(
         "--conformance-report",
         metavar="DIR",
@@ -199,6 +206,10 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         session.ihook.pytest_collectreport(report=report)
         items[:] = []
         return
+    shuffle_seed = config.getoption("shuffle")
+    if shuffle_seed is not None:
+        # Every xdist worker shuffles alike (same seed), as xdist requires the same collection everywhere.
+        random.Random(shuffle_seed).shuffle(items)
     targets = config.stash[_TARGETS_KEY]
     wanted = config.getoption("profile")
     if wanted:
