@@ -31,6 +31,7 @@ from .catalogue import PROFILES
 from .contract import NOT_CHECKABLE, NotCheckable
 from .people import PersonFactory
 from .report import ConformanceReport
+from .sharing import SharedTargetLock, lock_path_for
 
 if TYPE_CHECKING:
     from .targets import Target, TargetSet
@@ -335,8 +336,25 @@ def target_name() -> str:
     raise pytest.UsageError("scenario without a profile tag: tag it @online, @onsite or both")
 
 
+@pytest.fixture(scope="session")
+def shared_target_lock(pytestconfig: pytest.Config) -> Iterator[SharedTargetLock | None]:
+    """Only where xdist workers share one deployment of a target file (the bundled stack is per worker)."""
+    target_file = pytestconfig.getoption("target_file")
+    if not target_file or not hasattr(pytestconfig, "workerinput"):
+        yield None
+        return
+    lock = SharedTargetLock(lock_path_for(Path(target_file)))
+    yield lock
+    lock.close()
+
+
 @pytest.fixture
-def target(target_set: TargetSet, target_name: str, request: pytest.FixtureRequest) -> Target:
+def target(
+    target_set: TargetSet,
+    target_name: str,
+    request: pytest.FixtureRequest,
+    shared_target_lock: SharedTargetLock | None,
+) -> Iterator[Target]:
     chosen = target_set.targets[target_name]
     for needed in needed_capabilities(request.node):
         capability = chosen.contract.capabilities.get(needed)
@@ -344,7 +362,16 @@ def target(target_set: TargetSet, target_name: str, request: pytest.FixtureReque
             raise pytest.UsageError(f"@{_needs_tag(needed)}: the contract has no such capability")
         if not capability.present:
             pytest.skip(f"{NOT_CHECKABLE}: it lacks {capability.key} ({capability.absent_because})")
-    return chosen
+    if shared_target_lock is None:
+        yield chosen
+        return
+    shared_target_lock.hold_shared()
+    chosen.before_clock_moves = shared_target_lock.hold_exclusive
+    try:
+        yield chosen
+    finally:
+        chosen.before_clock_moves = None
+        shared_target_lock.release()
 
 
 @pytest.fixture(scope="session")

@@ -55,6 +55,7 @@ import os
 import pkgutil
 import ssl
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -109,12 +110,16 @@ class Target:
     settings_login_path: str = "/settings/login"
     contract: Contract = field(default_factory=ui_contract.load)
     waits: Waits = field(default_factory=Waits)
+    before_clock_moves: Callable[[], None] | None = None
+    """Called before the clock moves: where workers share the deployment, it waits for the others."""
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
 
     def advance_clock(self, seconds: float) -> None:
         """Move the target's clock forward, and the clocks of the providers that follow it."""
+        if self.before_clock_moves is not None:
+            self.before_clock_moves()
         self.provisioner.advance_clock(seconds)
         for provider in self.identity_providers.values():
             if provider.follows_target_clock:
