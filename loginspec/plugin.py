@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Playwright
 from pytest_bdd.reporting import test_report_context_registry
 
-from . import catalogue, contract, expected, preflight
+from . import catalogue, contract, evidence, expected, preflight
 from .browsers import BrowserNotFound, find_chromium, launch_arguments
 from .bundled_names import BUNDLED_PRESENTATIONS, bundled_target_names
 from .catalogue import PROFILES
@@ -257,6 +257,11 @@ def pytest_runtest_makereport(
     from its workers; as an attribute they travel with the report.
     """
     report: pytest.TestReport = yield
+    report_directory = item.config.getoption("conformance_report")
+    if report_directory and report.when == "call" and report.failed:
+        sources = evidence.offered(item)
+        if sources:
+            evidence.gather(sources, evidence.folder_for(Path(report_directory), item.nodeid))
     context = test_report_context_registry.get(report)
     if context is not None:
         vars(report)["scenario"] = context.scenario  # an attribute of our own, which xdist serializes with the rest

@@ -115,6 +115,11 @@ def _ours(context: StepFunctionContext) -> bool:
     return "site-packages" not in Path(source).parts
 
 
+def _defined_under(context: StepFunctionContext, folders: set[Path]) -> bool:
+    source = Path(inspect.getsourcefile(inspect.unwrap(context.step_func)) or "").resolve()
+    return any(folder in source.parents for folder in folders)
+
+
 def check(items: list[pytest.Item], manager: FixtureManager, whole_suite: bool) -> Findings:
     findings = Findings()
     used: set[int] = set()
@@ -136,8 +141,14 @@ def check(items: list[pytest.Item], manager: FixtureManager, whole_suite: bool) 
                 )
             used.update(id(context) for context in matching[-1:])
     if whole_suite and scenarios:
+        # Definitions from elsewhere (a shared library of steps) may serve other suites; ours must be used.
+        folders = {Path(str(item.path)).parent.resolve() for item, _template in scenarios}
         defined = _all_definitions(manager, [item for item, _template in scenarios])
-        findings.unused = [_definition_place(context) for context in defined if id(context) not in used]
+        findings.unused = [
+            _definition_place(context)
+            for context in defined
+            if id(context) not in used and _defined_under(context, folders)
+        ]
     return findings
 
 

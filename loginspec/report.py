@@ -21,7 +21,7 @@ import jinja2
 import pytest
 from slugify import slugify
 
-from . import catalogue, cucumber
+from . import catalogue, cucumber, evidence
 from .contract import NOT_CHECKABLE
 
 EXPECTED_FAILURE = "expected failure"
@@ -50,6 +50,8 @@ class ScenarioResult:
     line: int = 0
     tags: list[str] = field(default_factory=list)
     keyword: str = "Scenario"
+    evidence: dict[str, Any] | None = None
+    """For a failed scenario: its browsers' screenshots and addresses, emails, providers' requests."""
 
     @property
     def now_passing(self) -> bool:
@@ -128,6 +130,7 @@ class ConformanceReport:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         self._attach_traces()
+        self._attach_evidence()
         requirements = self.requirement_results()
         document = {
             "started": self.started,
@@ -199,6 +202,11 @@ class ConformanceReport:
             trace = output / artifacts_folder_name(result.nodeid) / "trace.zip"
             if result.outcome == "failed" and trace.is_file():
                 result.trace = str(trace)
+
+    def _attach_evidence(self) -> None:
+        for result in self.results.values():
+            if result.outcome in ("failed", EXPECTED_FAILURE):
+                result.evidence = evidence.load(self.directory, result.nodeid)
 
     def _html(self, requirements: list[RequirementResult]) -> str:
         environment = jinja2.Environment(

@@ -8,15 +8,19 @@ session). Nothing is shared with other scenarios.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import BrowserContext, Cookie, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from fake_services.mailsink import MailSinkClient, Message
 from fake_services.mailsink.filters import SubjectMatcher
+from loginspec.evidence import BrowserShot, EmailSeen, Evidence
 from loginspec.people import Person, PersonFactory
 from loginspec.provisioning import Company, ProvisionedUser, UserState
 from loginspec.targets import Target
@@ -165,6 +169,31 @@ class Cast:
             for kind in self.misbehaving
             for pending in self.target.identity_providers[kind].control.pending_misbehaviours()
         ]
+
+    def evidence(self, folder: Path) -> Evidence:
+        """For the report of a failed scenario: every browser as it is now, the people's emails, and what
+        the providers were asked about them (their requests naming a member's email or the company's domain)."""
+        found = Evidence()
+        for member in self.members.values():
+            for which, page in member.browsers.items():
+                name = f"{member.handle}-{which}.png"
+                try:
+                    page.screenshot(path=folder / name, full_page=True, timeout=5_000)
+                except PlaywrightError as error:
+                    found.problems.append(f"no screenshot of {member.handle}'s {which} browser: {error.message}")
+                    name = ""
+                found.browsers.append(BrowserShot(member.handle, which, page.url, name or None))
+            if self.target.mail is not None:
+                for message in self.target.mail.messages(to=member.person.email):
+                    links = [link.to_json() for link in message.links]
+                    found.emails.append(EmailSeen(member.person.email, message.subject, links))
+        marks = [member.person.email for member in self.members.values()]
+        marks += [self.company.email_domain] if self.company and self.company.email_domain else []
+        for kind, provider in self.target.identity_providers.items():
+            about_us = [entry for entry in provider.control.requests() if any(m in json.dumps(entry) for m in marks)]
+            if about_us:
+                found.provider_requests[kind] = about_us
+        return found
 
     def clean_up(self) -> None:
         for kind in self.misbehaving:
