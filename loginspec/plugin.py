@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Playwright
 from pytest_bdd.reporting import test_report_context_registry
 
-from . import catalogue, contract, evidence, expected, preflight
+from . import catalogue, contract, evidence, expected, preflight, sharding
 from .browsers import BrowserNotFound, find_chromium, launch_arguments
 from .bundled_names import BUNDLED_PRESENTATIONS, bundled_target_names
 from .catalogue import PROFILES
@@ -74,6 +74,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "or login.microsoftonline.test and accounts.google.test",
     )
     group.addoption("--chromium", metavar="PATH", help="the Chromium or Chrome executable to drive")
+    group.addoption(
+        "--shard",
+        metavar="I/N",
+        help="run only the I-th of N shards of the scenarios, balanced by their recorded durations",
+    )
+    group.addoption(
+        "--durations-file",
+        metavar="FILE",
+        default=str(sharding.DEFAULT_DURATIONS),
+        help="the recorded scenario durations --shard balances by (default: %(default)s)",
+    )
     group.addoption(
         "--shuffle",
         metavar="SEED",
@@ -211,6 +222,16 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if shuffle_seed is not None:
         # Every xdist worker shuffles alike (same seed), as xdist requires the same collection everywhere.
         random.Random(shuffle_seed).shuffle(items)
+    shard = config.getoption("shard")
+    if shard:
+        try:
+            index, count = sharding.parse_shard(shard)
+        except ValueError as error:
+            raise pytest.UsageError(f"--shard {shard}: {error}") from None
+        durations = sharding.load_durations(Path(config.getoption("durations_file")))
+        kept = sharding.shard_of([item.nodeid for item in items], durations, index, count)
+        config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in kept])
+        items[:] = [item for item in items if item.nodeid in kept]
     targets = config.stash[_TARGETS_KEY]
     wanted = config.getoption("profile")
     if wanted:
