@@ -56,6 +56,12 @@ def find_chromium(explicit: str | None, bundled_executable: str | None, headless
     )
 
 
+def is_cdp_endpoint(endpoint: str) -> bool:
+    """A Chrome DevTools endpoint (http://host:9222, or its ws://…/devtools/browser/… address), rather than
+    a Playwright browser server."""
+    return endpoint.startswith(("http://", "https://")) or "/devtools/browser/" in endpoint
+
+
 def launch_arguments(host_resolver_rules: str | None, pinned_keys: tuple[str, ...] = ()) -> list[str]:
     """`pinned_keys`: the SPKI pins (base64 SHA-256) of the certificates issued by an authority the run
     trusts (loginspec.tls); Chromium accepts those certificates, and still refuses every other error."""

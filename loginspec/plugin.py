@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import tomllib
 from collections.abc import Callable, Generator, Iterator
@@ -21,11 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Playwright
+from playwright.sync_api import Browser, Playwright
 from pytest_bdd.reporting import test_report_context_registry
 
 from . import catalogue, contract, evidence, expected, preflight, sharding
-from .browsers import BrowserNotFound, find_chromium, launch_arguments
+from .browsers import ENVIRONMENT_VARIABLE as CHROMIUM_VARIABLE
+from .browsers import BrowserNotFound, find_chromium, is_cdp_endpoint, launch_arguments
 from .bundled_names import BUNDLED_PRESENTATIONS, bundled_target_names
 from .catalogue import PROFILES
 from .contract import NOT_CHECKABLE, NotCheckable
@@ -74,6 +76,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "or login.microsoftonline.test and accounts.google.test",
     )
     group.addoption("--chromium", metavar="PATH", help="the Chromium or Chrome executable to drive")
+    group.addoption(
+        "--browser-endpoint",
+        metavar="URL",
+        help="use a remote browser: a Playwright browser server (ws://…, from `playwright run-server --unsafe`) "
+        "or a Chrome DevTools endpoint (http://… or ws://…/devtools/browser/…)",
+    )
     group.addoption(
         "--shard",
         metavar="I/N",
@@ -410,6 +418,16 @@ def people() -> PersonFactory:
 def browser_type_launch_args(
     browser_type_launch_args: dict[str, Any], playwright: Playwright, target_set: TargetSet, pytestconfig: pytest.Config
 ) -> dict[str, Any]:
+    arguments = {
+        **browser_type_launch_args,
+        "args": launch_arguments(target_set.host_resolver_rules, target_set.pinned_keys),
+    }
+    if pytestconfig.getoption("browser_endpoint"):
+        # The server launches its own browser: only a path given explicitly is passed on (as its path).
+        explicit = pytestconfig.getoption("chromium") or os.environ.get(CHROMIUM_VARIABLE)
+        if explicit:
+            arguments["executablePath"] = explicit
+        return arguments
     try:
         executable = find_chromium(
             pytestconfig.getoption("chromium"),
@@ -418,13 +436,31 @@ def browser_type_launch_args(
         )
     except BrowserNotFound as error:
         raise pytest.UsageError(str(error)) from error
-    arguments = {
-        **browser_type_launch_args,
-        "args": launch_arguments(target_set.host_resolver_rules, target_set.pinned_keys),
-    }
     if executable:
         arguments["executable_path"] = executable
     return arguments
+
+
+@pytest.fixture(scope="session")
+def connect_options(pytestconfig: pytest.Config) -> dict[str, Any] | None:
+    """pytest-playwright connects to a Playwright browser server instead of launching, when given one; the
+    launch options (resolver rules, certificate pins) travel to it in a header (`run-server --unsafe`)."""
+    endpoint = pytestconfig.getoption("browser_endpoint")
+    if not endpoint or is_cdp_endpoint(endpoint):
+        return None
+    return {"endpoint": endpoint, "timeout": 30_000}
+
+
+@pytest.fixture(scope="session")
+def browser(
+    launch_browser: Callable[[], Browser], playwright: Playwright, pytestconfig: pytest.Config
+) -> Iterator[Browser]:
+    endpoint = pytestconfig.getoption("browser_endpoint")
+    # A Chrome DevTools endpoint is a browser already running: started with the resolver rules and pins.
+    chosen = playwright.chromium.connect_over_cdp(endpoint) if endpoint and is_cdp_endpoint(endpoint) else None
+    chosen = chosen or launch_browser()
+    yield chosen
+    chosen.close()
 
 
 @pytest.fixture(scope="session")
