@@ -25,7 +25,7 @@ import pytest
 from playwright.sync_api import Browser, Playwright
 from pytest_bdd.reporting import test_report_context_registry
 
-from . import catalogue, contract, evidence, expected, preflight, sharding
+from . import accessibility, catalogue, contract, evidence, expected, preflight, sharding
 from .browsers import ENVIRONMENT_VARIABLE as CHROMIUM_VARIABLE
 from .browsers import BrowserNotFound, find_chromium, is_cdp_endpoint, launch_arguments
 from .bundled_names import BUNDLED_PRESENTATIONS, bundled_target_names
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 _TARGETS_KEY = pytest.StashKey[dict[str, str]]()
 _EXPECTED_KEY = pytest.StashKey[dict[str, str]]()
+_ACCESSIBILITY_KEY = pytest.StashKey[dict[str, str]]()
 """The run's target names and the profile of each, known before the targets start."""
 NEEDS_PREFIX = "needs-"
 
@@ -83,6 +84,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "or a Chrome DevTools endpoint (http://… or ws://…/devtools/browser/…)",
     )
     group.addoption(
+        "--no-accessibility",
+        action="store_true",
+        help="do not check the screens with axe-core (they are checked whenever there is a conformance report)",
+    )
+    group.addoption(
         "--shard",
         metavar="I/N",
         help="run only the I-th of N shards of the scenarios, balanced by their recorded durations",
@@ -123,6 +129,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{_needs_tag(capability.key)}: {capability.description}")
     config.stash[_TARGETS_KEY] = _available_targets(config)
     config.stash[_EXPECTED_KEY] = _expected_failures(config)
+    config.stash[_ACCESSIBILITY_KEY] = _expected_violations(config)
     report_dir = config.getoption("conformance_report")
     require_every_id = config.getoption("require_every_id")
     if require_every_id and not report_dir:
@@ -161,6 +168,18 @@ def _expected_failures(config: pytest.Config) -> dict[str, str]:
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise pytest.UsageError(f"cannot read target file {target_file}: {error}") from error
     except expected.ExpectedFailuresError as error:
+        raise pytest.UsageError(f"{target_file}: {error}") from error
+
+
+def _expected_violations(config: pytest.Config) -> dict[str, str]:
+    target_file = config.getoption("target_file")
+    if not target_file:
+        return {}
+    try:
+        return accessibility.expected_violations(tomllib.loads(Path(target_file).read_text(encoding="utf-8")))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise pytest.UsageError(f"cannot read target file {target_file}: {error}") from error
+    except ValueError as error:
         raise pytest.UsageError(f"{target_file}: {error}") from error
 
 
@@ -368,6 +387,29 @@ def target_set(pytestconfig: pytest.Config) -> Iterator[TargetSet]:
 @pytest.fixture
 def target_name() -> str:
     raise pytest.UsageError("scenario without a profile tag: tag it @online, @onsite or both")
+
+
+@pytest.fixture(scope="session")
+def accessibility_checker(pytestconfig: pytest.Config, target_set: TargetSet) -> accessibility.Checker | None:
+    """With a conformance report and unless --no-accessibility: the screens of the targets get checked."""
+    report_directory = pytestconfig.getoption("conformance_report")
+    if not report_directory or pytestconfig.getoption("no_accessibility"):
+        return None
+    origins = [target.base_url.rstrip("/") + "/" for target in target_set.targets.values()]
+    expected_rules = pytestconfig.stash[_ACCESSIBILITY_KEY]
+    return accessibility.Checker(Path(report_directory) / accessibility.FOLDER, origins, expected_rules)
+
+
+def pytest_bdd_after_step(request: pytest.FixtureRequest) -> None:
+    """After each step, the screens its people are on (each checked once a run)."""
+    if "target" not in request.fixturenames:
+        return
+    checker: accessibility.Checker | None = request.getfixturevalue("accessibility_checker")
+    if checker is None:
+        return
+    for source in evidence.offered(request.node):
+        if isinstance(source, accessibility.PageSource):
+            checker.check_pages(source.open_pages())
 
 
 @pytest.fixture(scope="session")

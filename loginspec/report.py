@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ import jinja2
 import pytest
 from slugify import slugify
 
-from . import catalogue, cucumber, evidence
+from . import accessibility, catalogue, cucumber, evidence
 from .contract import NOT_CHECKABLE
 
 EXPECTED_FAILURE = "expected failure"
@@ -86,6 +87,11 @@ class ConformanceReport:
         self.offered_targets = offered_targets or {profile: profile for profile in catalogue.PROFILES}
         self.started = time.time()
         self.results: dict[str, ScenarioResult] = {}
+        self.accessibility: list[accessibility.ScreenCheck] = []
+        if config is not None:
+            # A new run: what an earlier one left (claimed screens, evidence) must not stand for this one's.
+            for leftover in (accessibility.FOLDER, evidence.EVIDENCE_FOLDER):
+                shutil.rmtree(directory / leftover, ignore_errors=True)
 
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -130,9 +136,12 @@ class ConformanceReport:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self._attach_traces()
         self._attach_evidence()
+        self.accessibility = accessibility.gather(self.directory / accessibility.FOLDER)
         requirements = self.write(finished=time.time())
         gate_fails = self.unproven(requirements) or self.now_passing()
         if self.require_every_id and gate_fails and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if accessibility.unexpected(self.accessibility) and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def write(self, finished: float) -> list[RequirementResult]:
@@ -153,6 +162,8 @@ class ConformanceReport:
         }
         (self.directory / "results.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
         (self.directory / "index.html").write_text(self._html(requirements), encoding="utf-8")
+        if self.accessibility:
+            accessibility.write_document(self.directory / "accessibility.json", self.accessibility)
         cucumber_json = cucumber.document(list(self.results.values()))
         (self.directory / "cucumber.json").write_text(json.dumps(cucumber_json, indent=1), encoding="utf-8")
         return requirements
@@ -233,6 +244,7 @@ class ConformanceReport:
             ],
             scenarios=sorted(self.results.values(), key=lambda result: (result.feature, result.name, result.profile)),
             generated=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            accessibility=self.accessibility,
         )
 
     @pytest.hookimpl
@@ -263,6 +275,17 @@ class ConformanceReport:
                 "remove their entries from [expected_failures]",
                 red=True,
             )
+        if self.accessibility:
+            violations = accessibility.unexpected(self.accessibility)
+            terminalreporter.write_line(
+                f"Accessibility (WCAG 2.1 AA, axe-core): {len(self.accessibility)} screens checked, "
+                f"{len(violations)} unexpected violations",
+                red=bool(violations),
+            )
+            for check, violation in violations:
+                terminalreporter.write_line(
+                    f"  {violation.rule} ({violation.impact}) on {check.screen}: {violation.help}"
+                )
         terminalreporter.write_line(f"Report: {(self.directory / 'index.html').absolute()}")
 
 

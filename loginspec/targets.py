@@ -39,6 +39,9 @@ A target file (TOML), for `--target-file`:
     [expected_failures]                             # optional: known failures, by ID or scenario name
     "SEC-28" = "HSTS comes from the load balancer"  # (see loginspec/expected.py)
 
+    [accessibility.expected]                        # optional: axe rules the deployment is known to break
+    "color-contrast" = "brand colours, next release"
+
     [contract]                                      # optional: the UI contract (default: en)
     file = "nb"                                     # a bundled language, or a contract file
     numbers.idle_timeout_minutes = 15               # any entry of it, overridden

@@ -170,6 +170,10 @@ class Cast:
             for pending in self.target.identity_providers[kind].control.pending_misbehaviours()
         ]
 
+    def open_pages(self) -> list[Page]:
+        """Every page the scenario's people have open now (for the accessibility checks)."""
+        return [page for member in self.members.values() for page in member.browsers.values()]
+
     def evidence(self, folder: Path) -> Evidence:
         """For the report of a failed scenario: every browser as it is now, the people's emails, and what
         the providers were asked about them (their requests naming a member's email or the company's domain)."""
