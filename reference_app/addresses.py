@@ -27,6 +27,8 @@ def checked_email(value: str) -> str:
         )
     except email_validator.EmailNotValidError as error:
         raise InvalidAddress(str(error)) from None
+    # allow_smtputf8=False refuses any address that has no ASCII form, so it is always set here.
+    assert result.ascii_email is not None
     return result.ascii_email.lower()
 
 

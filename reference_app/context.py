@@ -31,4 +31,5 @@ class AppContext:
 
 
 def context_of(request: Request) -> AppContext:
-    return request.app.state.context
+    context: AppContext = request.app.state.context  # set by the app factory
+    return context

@@ -18,6 +18,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from authlib.common.security import generate_token
@@ -135,7 +136,7 @@ class OidcClient:
         self._metadata[tenant] = (time.monotonic(), metadata)
         return metadata
 
-    async def _get_json(self, url: str) -> dict:
+    async def _get_json(self, url: str) -> dict[str, Any]:
         try:
             async with self._http() as http:
                 response = await http.get(url)
@@ -151,7 +152,9 @@ class OidcClient:
         if refresh or tenant not in self._keys:
             metadata = await self.metadata(tenant)
             try:
-                self._keys[tenant] = KeySet.import_key_set(await self._get_json(metadata.jwks_uri))  # type: ignore[arg-type]
+                document = await self._get_json(metadata.jwks_uri)
+                # import_key_set reads only "keys"; a missing or malformed member fails in the except below.
+                self._keys[tenant] = KeySet.import_key_set({"keys": document["keys"]})
             except (JoseError, KeyError, TypeError, ValueError) as error:
                 raise SignInRefused(f"unusable key set: {error}") from error
         return self._keys[tenant]
@@ -216,7 +219,7 @@ class OidcClient:
             return self._microsoft_identity(tenant, claims)
         return self._google_identity(tenant, claims)
 
-    async def _verified_claims(self, tenant: str, id_token: str) -> dict:
+    async def _verified_claims(self, tenant: str, id_token: str) -> dict[str, Any]:
         for refresh in (False, True):
             try:
                 token = jwt.decode(id_token, await self._key_set(tenant, refresh), algorithms=ALLOWED_ALGORITHMS)
@@ -230,7 +233,7 @@ class OidcClient:
             return token.claims
         raise SignInRefused("id_token signed with a key the provider does not publish")
 
-    def _microsoft_identity(self, tenant: str, claims: dict) -> Identity:
+    def _microsoft_identity(self, tenant: str, claims: dict[str, Any]) -> Identity:
         if claims.get("tid") != tenant:
             raise SignInRefused(f"token of tenant {claims.get('tid')!r}, expected {tenant!r}")
         email = claims.get("email") or claims.get("preferred_username")
@@ -238,7 +241,7 @@ class OidcClient:
             raise SignInRefused("no email in the token")
         return Identity(str(claims["iss"]), str(claims["sub"]), email, str(claims.get("name", "")))
 
-    def _google_identity(self, domain: str, claims: dict) -> Identity:
+    def _google_identity(self, domain: str, claims: dict[str, Any]) -> Identity:
         if claims.get("hd") != domain:
             raise SignInRefused(f"token of Workspace domain {claims.get('hd')!r}, expected {domain!r}")
         if claims.get("email_verified") is not True:

@@ -11,7 +11,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from . import presentation
@@ -105,9 +105,11 @@ class Settings:
         return self.base_url + presentation.load(self.presentation).public_path(path)
 
     @classmethod
-    def from_environ(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    def from_environ(cls, environ: dict[str, str] | None = None, /, **overrides: object) -> Settings:
         env = dict(os.environ if environ is None else environ)
-        values: dict[str, object] = {}
+        # Field names and values from the environment and the overrides; the dataclass constructor
+        # refuses an unknown name and __post_init__ checks the values that matter.
+        values: dict[str, Any] = {}
         text_settings = {
             "CRM_BASE_URL": "base_url",
             "CRM_PROFILE": "profile",
@@ -135,12 +137,13 @@ class Settings:
         if env.get("CRM_HOST_MAP"):
             values["host_map"] = parse_host_map(env["CRM_HOST_MAP"])
         providers = []
-        for kind in ("microsoft", "google"):
+        kinds: tuple[Literal["microsoft", "google"], ...] = ("microsoft", "google")
+        for kind in kinds:
             prefix = f"CRM_{kind.upper()}_"
             if env.get(prefix + "AUTHORITY"):
                 providers.append(
                     IdentityProviderSettings(
-                        kind=kind,  # type: ignore[arg-type]
+                        kind=kind,
                         authority=env[prefix + "AUTHORITY"],
                         client_id=env[prefix + "CLIENT_ID"],
                         client_secret=env[prefix + "CLIENT_SECRET"],
@@ -149,7 +152,7 @@ class Settings:
         if providers:
             values["identity_providers"] = tuple(providers)
         values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
 
 def parse_host_map(text: str) -> tuple[tuple[str, str], ...]:

@@ -52,7 +52,7 @@ def clear_failures(db: sqlite3.Connection, key: str) -> None:
 
 
 def mail_allowed(db: sqlite3.Connection, address: str, purpose: str, now: float, limit: int, window: float) -> bool:
-    sent = db.execute(
+    sent: int = db.execute(
         "SELECT COUNT(*) FROM sent_mail WHERE address = ? AND purpose = ? AND sent_at > ?",
         (address, purpose, now - window),
     ).fetchone()[0]

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from fake_services.mailsink.faults import Fault, FaultPlan
+from fake_services.mailsink.faults import Fault, FaultPlan, FaultStage
 from fake_services.mailsink.http_params import (
     FILTER_PARAMETERS,
     BadRequest,
@@ -165,21 +165,28 @@ def _message(request: Request) -> Message:
     return message
 
 
+def _stage_value(value: object) -> FaultStage | str:
+    """A JSON stage for FaultPlan, which checks it; anything else (missing too) refused with FaultPlan's message."""
+    if isinstance(value, (FaultStage, str)):
+        return value
+    raise ValueError(f"stage must be 'rcpt' or 'data', not {value!r}")
+
+
 def _add_fault(faults: FaultPlan, data: dict[str, Any]) -> Fault:
     action = data.get("action", "reject")
     stage, recipient, count = data.get("stage"), data.get("recipient"), data.get("count", 1)
     if action == "reject":
         if "code" not in data or "text" not in data:
             raise ValueError("a 'reject' fault needs 'code' and 'text'")
-        return faults.fail_next(stage, data["code"], data["text"], recipient, count)
+        return faults.fail_next(_stage_value(stage), data["code"], data["text"], recipient, count)
     if action == "drop":
         if "code" in data or "text" in data:
             raise ValueError("a 'drop' fault closes the connection without a reply: no 'code' or 'text'")
-        return faults.drop_next(stage, recipient, count)
+        return faults.drop_next(_stage_value(stage), recipient, count)
     if action == "delay":
         if "code" in data or "text" in data or "seconds" not in data:
             raise ValueError("a 'delay' fault accepts after 'seconds': no 'code' or 'text'")
-        return faults.delay_next(stage, data["seconds"], recipient, count)
+        return faults.delay_next(_stage_value(stage), data["seconds"], recipient, count)
     raise ValueError(f"'action' must be 'reject', 'drop' or 'delay', not {action!r}")
 
 

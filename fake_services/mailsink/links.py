@@ -69,7 +69,7 @@ class _AnchorCollector(HTMLParser):
         super().close()
         self._finish_anchor()
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         # The standard parser raises AssertionError on junk after "<![" (broken email HTML has
         # it); a browser reads such junk as a bogus comment up to the next ">", and so do we.
         try:

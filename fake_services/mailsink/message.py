@@ -55,7 +55,8 @@ class Message:
         Raises AssertionError naming what was found otherwise.
         """
         wanted = normalise_space(anchor_text).casefold()
-        parts: list[Part] = [part for part, body in (("html", self.html), ("text", self.text)) if body is not None]
+        bodies: tuple[tuple[Part, str | None], ...] = (("html", self.html), ("text", self.text))
+        parts: list[Part] = [part for part, body in bodies if body is not None]
         if not parts:
             raise AssertionError(f"{self.describe()} has neither a text nor an HTML part, so no link {anchor_text!r}")
         href_by_part: dict[Part, str] = {}

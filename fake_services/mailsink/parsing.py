@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from email import message_from_bytes
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage, Message
 from email.policy import EmailPolicy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fake_services.mailsink.text import decode_text, repair_surrogates
 
@@ -51,7 +52,14 @@ def decode_header(name: str, raw_value: str) -> str:
     return repair_surrogates(str(LENIENT_POLICY.header_fetch_parse(name, raw_value)))
 
 
-class _LenientPolicy(EmailPolicy):
+if TYPE_CHECKING:
+    # EmailPolicy is generic only in the stubs: this policy makes EmailMessage objects.
+    _EmailPolicy = EmailPolicy[EmailMessage]
+else:
+    _EmailPolicy = EmailPolicy
+
+
+class _LenientPolicy(_EmailPolicy):
     """`policy.default`, except that a header its parsers fail on is read another way.
 
     The structured-header parsers raise (IndexError, ValueError...) on some malformed
@@ -68,7 +76,9 @@ class _LenientPolicy(EmailPolicy):
             # Without its parameters a MIME header still tells the content type or disposition.
             return super().header_fetch_parse(name, value.split(";", 1)[0])
         except Exception:
-            return self.header_factory[_UNSTRUCTURED](name, _LINE_BREAKS.sub("", value))
+            factory = self.header_factory
+            assert isinstance(factory, HeaderRegistry)  # the stubs say only "callable"; it is policy.default's registry
+            return factory[_UNSTRUCTURED](name, _LINE_BREAKS.sub("", value))
 
 
 _UNSTRUCTURED = "X-Unstructured"  # any name the header registry has no special class for
@@ -90,5 +100,6 @@ def _is_multipart_without_parts(mail: Message) -> bool:
 
 
 def _decoded_payload(part: Message) -> str:
-    payload: bytes = part.get_payload(decode=True)  # undoes base64 / quoted-printable, leniently
+    payload = part.get_payload(decode=True)  # undoes base64 / quoted-printable, leniently
+    assert isinstance(payload, bytes)  # a part that is not (or was not split as) a multipart decodes to bytes
     return decode_text(payload, part.get_content_charset()).replace("\r\n", "\n")

@@ -80,9 +80,9 @@ class CaptureHandler:
 
     def _rcpt_fault(self, envelope: Envelope, address: str) -> Fault | None:
         chosen = self._rcpt_faults.setdefault(envelope, [])
-        for fault in chosen:
-            if fault.applies_to([address]):
-                return fault
+        for known in chosen:
+            if known.applies_to([address]):
+                return known
         fault = self._faults.take(FaultStage.RCPT, [address])
         if fault is not None:
             chosen.append(fault)
@@ -91,7 +91,7 @@ class CaptureHandler:
 
 def _apply(fault: Fault, server: SMTP) -> str:
     if fault.action is FaultAction.DROP:
-        assert server.transport is not None
+        assert isinstance(server.transport, asyncio.WriteTransport)  # a connected client's (TLS or not)
         # abort() discards pending output, so the reply returned below is never sent.
         server.transport.abort()
         return "421 4.4.2 Connection dropped"

@@ -64,7 +64,7 @@ async def create_password(request: Request) -> Response:
     password = form.password("password")
     confirmation = form.password("confirm_password", "Confirm Password")
     chosen = await new_passwords.choose_for(context, user, password, confirmation)
-    if not chosen.accepted:
+    if chosen.password_hash is None:  # refused by the policy
         return _activation_page(request, pending, status_code=400, errors=chosen.problems)
     now = context.clock.now()
     with context.database.transaction() as db:
@@ -132,10 +132,10 @@ def strength_context_words(request: Request, context: AppContext) -> tuple[str, 
     """The identifiers of the user whose link this browser is following, if any."""
     user = None
     for purpose in ("activation", "reset"):
-        token = links.remembered(request, context.settings, purpose)  # type: ignore[arg-type]
+        token = links.remembered(request, context.settings, purpose)
         if token:
             with context.database.transaction() as db:
-                check = tokens.check(db, token, purpose, context.clock.now())  # type: ignore[arg-type]
+                check = tokens.check(db, token, purpose, context.clock.now())
                 user = accounts.get_user(db, check.user_id) if check.valid and check.user_id else None
             if user:
                 break

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hmac
 import json
 import sqlite3
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,8 +21,11 @@ from .. import accounts, addresses, new_passwords, onboarding, presentation
 from ..context import AppContext, context_of
 from ..passwords import has_control_characters
 
-USER_STATES = ("active", "invited", "disabled")
-SSO_PROVIDERS = ("microsoft", "google")
+USER_STATES: tuple[accounts.UserStatus, ...] = ("active", "invited", "disabled")
+SSO_PROVIDERS: tuple[accounts.SsoProvider, ...] = ("microsoft", "google")
+
+Choice = TypeVar("Choice", bound=str)
+ControlHandler = Callable[[Request, AppContext], Awaitable[Response]]
 
 
 class BadControlRequest(Exception):
@@ -71,14 +74,17 @@ def _address(value: str | None, check: Callable[[str], str], name: str) -> str |
         raise BadControlRequest(f"{name} is not a valid address: {problem}") from None
 
 
-def _choice(document: dict[str, Any], name: str, choices: tuple[str, ...], default: str | None) -> str | None:
+def _choice(document: dict[str, Any], name: str, choices: tuple[Choice, ...], default: Choice | None) -> Choice | None:
     value = document.get(name, default)
-    if value is not None and value not in choices:
-        raise BadControlRequest(f"{name} must be one of {', '.join(choices)}")
-    return value
+    if value is None:
+        return None
+    for choice in choices:
+        if value == choice:
+            return choice
+    raise BadControlRequest(f"{name} must be one of {', '.join(choices)}")
 
 
-def control_endpoint(handler):  # type: ignore[no-untyped-def]
+def control_endpoint(handler: ControlHandler) -> Callable[[Request], Awaitable[Response]]:
     """Wrap a control handler with the secret check and JSON errors."""
 
     async def endpoint(request: Request) -> Response:
@@ -113,7 +119,7 @@ async def create_company(request: Request, context: AppContext) -> Response:
                 name=name,
                 email_domain=domain,
                 sso_provider=provider,
-                sso_tenant=tenant,  # type: ignore[arg-type]
+                sso_tenant=tenant,
             )
     except accounts.AlreadyTaken as taken:
         raise BadControlRequest(f"{taken.field} is already taken", 409) from None

@@ -22,13 +22,16 @@ NAVIGATOR = (
 PERSONAL_PAGES = (("preferences", "Preferences"), ("about", "About"))
 
 
-def render_crm_page(request: Request, signed_in: auth.SignedIn, template: str, **values: object) -> Response:
+def render_crm_page(
+    request: Request, signed_in: auth.SignedIn, template: str, status_code: int = 200, **values: object
+) -> Response:
     context = context_of(request)
     with context.database.transaction() as db:
         company = accounts.get_company(db, signed_in.user.company_id)
     return render(
         request,
         template,
+        status_code=status_code,
         user=signed_in.user,
         user_id=signed_in.user.login_id(context.settings.profile),
         company=company,

@@ -69,7 +69,7 @@ async def reset_password(request: Request) -> Response:
     password = form.password("password")
     confirmation = form.password("confirm_password", "Confirm Password")
     chosen = await new_passwords.choose_for(context, user, password, confirmation)
-    if not chosen.accepted:
+    if chosen.password_hash is None:  # refused by the policy
         return _reset_page(request, user, status_code=400, errors=chosen.problems)
     now = context.clock.now()
     with context.database.transaction() as db:

@@ -304,7 +304,7 @@ async def set_user_password(request: Request) -> Response:
     password = form.password("password")
     confirmation = form.password("confirm_password", "Confirm password")
     chosen = await new_passwords.choose_for(context, user, password, confirmation)
-    if not chosen.accepted:
+    if chosen.password_hash is None:  # refused by the policy
         return _settings_page(request, admin, "settings/user_password.html", 400, user=user, errors=chosen.problems)
     now = context.clock.now()
     with context.database.transaction() as db:
