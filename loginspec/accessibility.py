@@ -82,8 +82,11 @@ class Checker:
                 continue
             try:
                 title = page.title()
+                content_type = page.evaluate("document.contentType")
             except PlaywrightError:
                 continue  # navigating away at this moment: the next step will see where it lands
+            if content_type != "text/html":
+                continue  # a plain-text answer (a refusal of a malformed request), which the browser only wraps
             screen = screen_of(page.url, title)
             if screen in self._seen:
                 continue
