@@ -83,7 +83,7 @@ def test_running_by_hand_prints_the_urls_and_stops_on_ctrl_c() -> None:
         if line.startswith("Press Ctrl-C"):
             break
     process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=10) == 0
+    assert process.wait(timeout=30) == 0
     output = "\n".join(lines)
     assert "public base URL  http://accounts.google.test:" in output
     assert "/.well-known/openid-configuration" in output
