@@ -664,8 +664,8 @@ class MicrosoftFlavour(Flavour):
     def token_error(self, error: OAuthError) -> JSONResponse:
         if error.problem is Problem.INVALID_ACCESS_TOKEN:
             # The userinfo endpoint belongs to Microsoft Graph, which answers in its own shape.
-            body = {"error": {"code": "InvalidAuthenticationToken", "message": "Access token is empty or invalid."}}
-            return JSONResponse(body, status_code=401)
+            graph = {"error": {"code": "InvalidAuthenticationToken", "message": "Access token is empty or invalid."}}
+            return JSONResponse(graph, status_code=401)
         described = describe(error)
         body = {
             "error": described.aad.error,
