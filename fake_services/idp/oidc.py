@@ -306,6 +306,7 @@ class OpenIDProvider:
     def _page(self, flow: SignInFlow, page: str, **context: object) -> Response:
         return render_page(
             f"{self.flavour.name}/{page}.html",
+            status_code=200,
             flow_id=flow.flow_id,
             action=self.flavour.sign_in_path,
             app_host=urlsplit(flow.request.target.redirect_uri).hostname or "",
