@@ -93,7 +93,10 @@ class Settings:
 
 def provider_of(request: Request) -> OpenIDProvider:
     """Every route of a provider's app finds the provider it serves in the app's state."""
-    return request.app.state.provider
+    provider = request.app.state.provider
+    if not isinstance(provider, OpenIDProvider):
+        raise TypeError(f"app.state.provider is {type(provider).__name__}, not an OpenIDProvider")
+    return provider
 
 
 class OpenIDProvider:
