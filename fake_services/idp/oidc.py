@@ -506,6 +506,7 @@ class OpenIDProvider:
         """client_secret_basic or client_secret_post, never both (RFC 6749 section 2.3); a public
         client names itself with client_id and sends no secret."""
         basic = parse_basic_credentials(authorization) if authorization else None
+        secret: str | None
         if basic is not None:
             client_id, secret = basic
             if "client_secret" in form or form.get("client_id", client_id) != client_id:
