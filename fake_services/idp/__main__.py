@@ -117,25 +117,25 @@ def seed(provider: FakeIdentityProvider, clients: list[ClientSpec], users: list[
     """Register the clients and users; returns lines describing what was created."""
     lines: list[str] = []
     redirect_uris: dict[tuple[str, str], list[str]] = {}
-    for spec in clients:
-        redirect_uris.setdefault((spec.client_id, spec.client_secret), []).append(spec.redirect_uri)
+    for client in clients:
+        redirect_uris.setdefault((client.client_id, client.client_secret), []).append(client.redirect_uri)
     for (client_id, secret), uris in redirect_uris.items():
         provider.control.register_client(client_id, secret, uris)
         lines.append(f"client  {client_id}  redirect URIs: {' '.join(uris)}")
     control = provider.control
     if isinstance(provider, MicrosoftProvider):
         tenants: dict[str, str] = {}
-        for spec in users:
-            if spec.realm not in tenants:
-                tenants[spec.realm] = _add_tenant(control, spec.realm)
-                tenant_id = tenants[spec.realm]
-                lines.append(f"tenant  {spec.realm}  id {tenant_id}  discovery {provider.discovery_url(tenant_id)}")
-            ids = control.add_user(spec.email, spec.password, spec.name, tenant=tenants[spec.realm])
-            lines.append(f"user    {spec.email}  tid {ids['tid']}  oid {ids['oid']}  subs {ids['subs']}")
+        for user in users:
+            if user.realm not in tenants:
+                tenants[user.realm] = _add_tenant(control, user.realm)
+                tenant_id = tenants[user.realm]
+                lines.append(f"tenant  {user.realm}  id {tenant_id}  discovery {provider.discovery_url(tenant_id)}")
+            ids = control.add_user(user.email, user.password, user.name, tenant=tenants[user.realm])
+            lines.append(f"user    {user.email}  tid {ids['tid']}  oid {ids['oid']}  subs {ids['subs']}")
     else:
-        for spec in users:
-            ids = control.add_user(spec.email, spec.password, spec.name, domain=spec.realm or None)
-            lines.append(f"user    {spec.email}  sub {ids['sub']}  hd {ids['hd']}")
+        for user in users:
+            ids = control.add_user(user.email, user.password, user.name, domain=user.realm or None)
+            lines.append(f"user    {user.email}  sub {ids['sub']}  hd {ids['hd']}")
     return lines
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
+
+T = TypeVar("T")
 
 
 class ControlError(RuntimeError):
@@ -43,11 +45,18 @@ class IdentityProviderControl:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+    def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> object:
         response = self._http.request(method, f"/_control{path}", json=payload)
         if response.is_error:
             raise ControlError(response)
         return response.json()
+
+    def _object(self, method: str, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A call whose answer is a JSON object."""
+        body = self._call(method, path, payload)
+        if not isinstance(body, dict):
+            raise TypeError(f"{method} /_control{path}: expected a JSON object, got {type(body).__name__}")
+        return body
 
     def reset(self) -> None:
         """Forget clients, tenants, users, sessions, codes, misbehaviours, the log and retired keys."""
@@ -59,12 +68,12 @@ class IdentityProviderControl:
         """Register (or replace) a client with its exact redirect URIs: confidential with a secret,
         public (no secret, PKCE required) with `client_secret=None`."""
         payload = {"client_id": client_id, "client_secret": client_secret, "redirect_uris": list(redirect_uris)}
-        return self._call("POST", "/clients", payload)
+        return self._object("POST", "/clients", payload)
 
     def add_tenant(self, name: str | None = None, domain: str | None = None, tenant_id: str | None = None) -> str:
         """Microsoft only: add a tenant (a new GUID unless one is given). Returns the tenant id."""
         payload = {"name": name, "domain": domain, "tenant_id": tenant_id}
-        return self._call("POST", "/tenants", payload)["tenant_id"]
+        return _field(self._object("POST", "/tenants", payload), "tenant_id", str)
 
     def add_user(
         self,
@@ -86,27 +95,27 @@ class IdentityProviderControl:
         """
         payload = {"email": email, "password": password, "name": name, "tenant": tenant, "domain": domain}
         payload.update({"picture": picture, "locale": locale})
-        return self._call("POST", "/users", payload)
+        return self._object("POST", "/users", payload)
 
     def user(self, email: str) -> dict[str, Any]:
         """The same ids add_user returned, with subs for clients registered since."""
-        return self._call("GET", f"/users/{quote(email, safe='@')}")
+        return self._object("GET", f"/users/{quote(email, safe='@')}")
 
     def end_session(self, email: str) -> int:
         """Sign the user out of every browser, as if they signed out elsewhere. Returns how many."""
-        return self._call("POST", "/sessions/end", {"email": email})["ended"]
+        return _field(self._object("POST", "/sessions/end", {"email": email}), "ended", int)
 
     def expire_session(self, email: str) -> int:
         """Let the user's sessions time out: still listed, but the password is needed again."""
-        return self._call("POST", "/sessions/expire", {"email": email})["expired"]
+        return _field(self._object("POST", "/sessions/expire", {"email": email}), "expired", int)
 
     def keys(self) -> dict[str, Any]:
         """{"signing_kid": ..., "published_kids": [...]}"""
-        return self._call("GET", "/keys")
+        return self._object("GET", "/keys")
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the previous one stays published. Returns the new kid."""
-        return self._call("POST", "/keys/rotate")["signing_kid"]
+        return _field(self._object("POST", "/keys/rotate"), "signing_kid", str)
 
     def misbehave(self, *kinds: str) -> list[str]:
         """Queue one-shot misbehaviours for the next answers. Returns everything pending."""
@@ -115,14 +124,14 @@ class IdentityProviderControl:
         return self.pending_misbehaviours()
 
     def pending_misbehaviours(self) -> list[str]:
-        return self._call("GET", "/misbehaviours")["pending"]
+        return _list_of(self._object("GET", "/misbehaviours"), "pending", str)
 
     def clear_misbehaviours(self) -> None:
         self._call("DELETE", "/misbehaviours")
 
     def requests(self, endpoint: str | None = None) -> list[dict[str, Any]]:
         """Logged protocol requests, oldest first; `endpoint` filters by name ("authorize", "token", ...)."""
-        entries: list[dict[str, Any]] = self._call("GET", "/requests")["requests"]
+        entries = _list_of(self._object("GET", "/requests"), "requests", dict)
         return [entry for entry in entries if endpoint is None or entry["endpoint"] == endpoint]
 
     def clear_requests(self) -> None:
@@ -130,7 +139,7 @@ class IdentityProviderControl:
 
     def advance_clock(self, seconds: float) -> float:
         """Move the provider's clock forward (its tokens' times follow); returns its new time."""
-        return float(self._call("POST", "/clock", {"seconds": seconds})["now"])
+        return float(self._object("POST", "/clock", {"seconds": seconds})["now"])
 
     def set_code_lifetime(self, seconds: float) -> None:
         """How long new authorization codes stay valid (0 makes them expire at once)."""
@@ -144,12 +153,29 @@ class IdentityProviderControl:
     def require_pkce_once(self, *, client_id: str | None = None, email: str | None = None) -> dict[str, Any]:
         """The next authorization of this client, or of this user, must use S256 PKCE (else it is
         refused). Returns {"id", "client_id", "email", "state": "pending", "satisfied": None}."""
-        return self._call("POST", "/pkce/requirements", {"client_id": client_id, "email": email})
+        return self._object("POST", "/pkce/requirements", {"client_id": client_id, "email": email})
 
     def pkce_requirements(self) -> list[dict[str, Any]]:
         """Every one-shot requirement, oldest first: "state" is "pending" or "used", and "satisfied"
         (once used) says whether that authorization sent an S256 code challenge."""
-        return self._call("GET", "/pkce/requirements")["requirements"]
+        return _list_of(self._object("GET", "/pkce/requirements"), "requirements", dict)
 
     def pkce_requirement(self, requirement_id: str) -> dict[str, Any]:
         return next(r for r in self.pkce_requirements() if r["id"] == requirement_id)
+
+
+def _field(body: dict[str, Any], key: str, kind: type[T]) -> T:
+    """body[key], checked to be a `kind` (the control API's answers are JSON)."""
+    value = body[key]
+    if not isinstance(value, kind):
+        raise TypeError(f"control API field {key!r}: expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _list_of(body: dict[str, Any], key: str, kind: type[T]) -> list[T]:
+    """body[key], checked to be a list of `kind`."""
+    items = _field(body, key, list)
+    for item in items:
+        if not isinstance(item, kind):
+            raise TypeError(f"control API field {key!r}: expected a list of {kind.__name__}, got {type(item).__name__}")
+    return items

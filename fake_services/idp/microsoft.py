@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from cryptography import x509
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import Key, KeySet, RSAKey
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -483,7 +483,8 @@ class MicrosoftFlavour(Flavour):
         if id_token is None:
             return None
         try:
-            token = jwt.decode(id_token, KeySet(provider.keyring.published()), algorithms=["RS256"])
+            published: list[Key] = list(provider.keyring.published())
+            token = jwt.decode(id_token, KeySet(published), algorithms=["RS256"])
         except (JoseError, ValueError):
             return None
         audience = token.claims.get("aud")
@@ -663,8 +664,8 @@ class MicrosoftFlavour(Flavour):
     def token_error(self, error: OAuthError) -> JSONResponse:
         if error.problem is Problem.INVALID_ACCESS_TOKEN:
             # The userinfo endpoint belongs to Microsoft Graph, which answers in its own shape.
-            body = {"error": {"code": "InvalidAuthenticationToken", "message": "Access token is empty or invalid."}}
-            return JSONResponse(body, status_code=401)
+            graph = {"error": {"code": "InvalidAuthenticationToken", "message": "Access token is empty or invalid."}}
+            return JSONResponse(graph, status_code=401)
         described = describe(error)
         body = {
             "error": described.aad.error,

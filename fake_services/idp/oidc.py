@@ -93,7 +93,10 @@ class Settings:
 
 def provider_of(request: Request) -> OpenIDProvider:
     """Every route of a provider's app finds the provider it serves in the app's state."""
-    return request.app.state.provider
+    provider = request.app.state.provider
+    if not isinstance(provider, OpenIDProvider):
+        raise TypeError(f"app.state.provider is {type(provider).__name__}, not an OpenIDProvider")
+    return provider
 
 
 class OpenIDProvider:
@@ -306,6 +309,7 @@ class OpenIDProvider:
     def _page(self, flow: SignInFlow, page: str, **context: object) -> Response:
         return render_page(
             f"{self.flavour.name}/{page}.html",
+            status_code=200,
             flow_id=flow.flow_id,
             action=self.flavour.sign_in_path,
             app_host=urlsplit(flow.request.target.redirect_uri).hostname or "",
@@ -502,6 +506,7 @@ class OpenIDProvider:
         """client_secret_basic or client_secret_post, never both (RFC 6749 section 2.3); a public
         client names itself with client_id and sends no secret."""
         basic = parse_basic_credentials(authorization) if authorization else None
+        secret: str | None
         if basic is not None:
             client_id, secret = basic
             if "client_secret" in form or form.get("client_id", client_id) != client_id:
