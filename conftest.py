@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "loginspec.plugin",
+    "loginspec.hangs",
     "steps.common.people",
     "steps.common.signing_in",
     "steps.common.settings_and_maintenance",
