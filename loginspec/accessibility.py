@@ -81,8 +81,7 @@ class Checker:
             if page.is_closed() or not page.url.startswith(self.origins):
                 continue
             try:
-                title = page.title()
-                content_type = page.evaluate("document.contentType")
+                title, content_type = page.evaluate("[document.title, document.contentType]")
             except PlaywrightError:
                 continue  # navigating away at this moment: the next step will see where it lands
             if content_type != "text/html":
