@@ -9,7 +9,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Sequence
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -117,17 +117,21 @@ class IdentityProviderControl:
         """Sign with a new key from now on; the previous one stays published. Returns the new kid."""
         return _field(self._object("POST", "/keys/rotate"), "signing_kid", str)
 
-    def misbehave(self, *kinds: str) -> list[str]:
-        """Queue one-shot misbehaviours for the next answers. Returns everything pending."""
+    def misbehave(self, *kinds: str, user: str | None = None) -> list[str]:
+        """Queue one-shot misbehaviours for the next answers: provider-wide, or given `user` (an email)
+        for that user's sign-ins only. Returns what is pending: everything, or given `user` that user's."""
         for kind in kinds:
-            self._call("POST", "/misbehaviours", {"kind": str(kind)})
-        return self.pending_misbehaviours()
+            payload = {"kind": str(kind)} | ({"user": user} if user is not None else {})
+            self._call("POST", "/misbehaviours", payload)
+        return self.pending_misbehaviours(user)
 
-    def pending_misbehaviours(self) -> list[str]:
-        return _list_of(self._object("GET", "/misbehaviours"), "pending", str)
+    def pending_misbehaviours(self, user: str | None = None) -> list[str]:
+        """The kinds still queued, oldest first: all of them, or given `user` only those for that user."""
+        return _list_of(self._object("GET", f"/misbehaviours{_user_query(user)}"), "pending", str)
 
-    def clear_misbehaviours(self) -> None:
-        self._call("DELETE", "/misbehaviours")
+    def clear_misbehaviours(self, user: str | None = None) -> None:
+        """Forget every queued misbehaviour, or given `user` only those queued for that user."""
+        self._call("DELETE", f"/misbehaviours{_user_query(user)}")
 
     def requests(self, endpoint: str | None = None) -> list[dict[str, Any]]:
         """Logged protocol requests, oldest first; `endpoint` filters by name ("authorize", "token", ...)."""
@@ -162,6 +166,10 @@ class IdentityProviderControl:
 
     def pkce_requirement(self, requirement_id: str) -> dict[str, Any]:
         return next(r for r in self.pkce_requirements() if r["id"] == requirement_id)
+
+
+def _user_query(user: str | None) -> str:
+    return "" if user is None else f"?{urlencode({'user': user})}"
 
 
 def _field(body: dict[str, Any], key: str, kind: type[T]) -> T:

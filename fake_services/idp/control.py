@@ -21,6 +21,7 @@ from fake_services.idp.misbehaviour import Misbehaviour
 from fake_services.idp.oidc import OpenIDProvider, provider_of
 
 MAX_TEXT_LENGTH = 2048
+MAX_EMAIL_LENGTH = 254  # RFC 5321's longest path, less the angle brackets
 MAX_REDIRECT_URIS = 20
 REALM_FIELDS = frozenset({"tenant", "domain"})
 
@@ -196,20 +197,56 @@ async def rotate_keys(request: Request) -> Response:
     return JSONResponse(_keys_body(provider))
 
 
+def misbehaviour_user(value: object) -> str:
+    """A user's email, as the control API takes it to aim a misbehaviour at that user's sign-in."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_EMAIL_LENGTH:
+        raise ControlInputError(f"user must be an email address of at most {MAX_EMAIL_LENGTH} characters")
+    local, at, domain = value.rpartition("@")
+    if not (at and local and domain) or any(char.isspace() or not char.isprintable() for char in value):
+        raise ControlInputError(f"user must be an email address, not {value!r}")
+    return value.lower()
+
+
+def misbehaviour_query_user(request: Request) -> str | None:
+    """`?user=EMAIL` (at most once, nothing else): a mistyped name must not widen a DELETE to everyone's."""
+    items = request.query_params.multi_items()
+    unknown = sorted({name for name, _ in items} - {"user"})
+    if unknown:
+        raise ControlInputError(f"unknown query parameters {unknown}; only 'user' is taken")
+    if len(items) > 1:
+        raise ControlInputError("give user at most once")
+    return misbehaviour_user(items[0][1]) if items else None
+
+
 async def misbehaviours(request: Request) -> Response:
+    """POST {kind, user?} queues one (for that user's sign-in only, or provider-wide); GET and DELETE
+    list and forget them: those queued for `?user=`, or without it all of them."""
     provider = provider_of(request)
-    if request.method == "DELETE":
-        provider.misbehaviours.clear()
-    elif request.method == "POST":
-        supported = provider.flavour.misbehaviours
-        try:
-            kind = required_text(await read_json_object(request), "kind")
+    queue = provider.misbehaviours
+    try:
+        if request.method == "POST":
+            payload = await read_json_object(request)
+            unknown = sorted(set(payload) - {"kind", "user"})
+            if unknown:
+                raise ControlInputError(f"unknown fields {unknown}; give kind and optionally user")
+            supported = provider.flavour.misbehaviours
+            kind = required_text(payload, "kind")
             if kind not in supported:
                 raise ControlInputError(f"unknown kind {kind!r}; this provider supports {sorted(supported)}")
-        except ControlInputError as error:
-            return error.response()
-        provider.misbehaviours.add(Misbehaviour(kind))
-    return JSONResponse({"pending": [str(kind) for kind in provider.misbehaviours.pending()]})
+            user = None if payload.get("user") is None else misbehaviour_user(payload["user"])
+            if user is not None and provider.directory.user(user) is None:
+                raise ControlInputError(f"no user {user!r}", status_code=404)
+            queue.add(Misbehaviour(kind), user)
+        else:
+            user = misbehaviour_query_user(request)
+            if request.method == "DELETE":
+                queue.clear(user)
+    except ControlInputError as error:
+        return error.response()
+    pending = queue.pending(user)
+    return JSONResponse(
+        {"pending": [str(queued.kind) for queued in pending], "queued": [queued.as_json() for queued in pending]}
+    )
 
 
 async def requests_log(request: Request) -> Response:

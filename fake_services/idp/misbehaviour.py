@@ -2,12 +2,17 @@
 
 Each kind acts at one point: the authorization answer or the token answer. The first queued
 kind that fits the answer being made is used up by it; the rest wait their turn.
+
+A misbehaviour is provider-wide (the next fitting answer, whoever it is for) or for one user
+(the next fitting answer in that user's sign-in only), so tests running side by side against one
+provider, each with its own users, do not use up or clear each other's.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from fake_services.idp.identifiers import random_token
@@ -62,24 +67,44 @@ TOKEN_ANSWERS = frozenset(Misbehaviour) - AUTHORIZE_REFUSALS - AUTHORIZE_ANSWERS
 TIME_SHIFT_SECONDS = 3600
 
 
+@dataclass(frozen=True)
+class Queued:
+    kind: Misbehaviour
+    user: str | None = None
+    """The email (lower case) of the only user whose sign-in may use it; None: provider-wide."""
+
+    def as_json(self) -> dict[str, str | None]:
+        return {"kind": str(self.kind), "user": self.user}
+
+
 class MisbehaviourQueue:
     def __init__(self) -> None:
-        self._queue: list[Misbehaviour] = []
+        self._queue: list[Queued] = []
 
-    def add(self, kind: Misbehaviour) -> None:
-        self._queue.append(kind)
+    def add(self, kind: Misbehaviour, user: str | None = None) -> None:
+        self._queue.append(Queued(kind, user.lower() if user else None))
 
-    def take(self, kinds: Collection[Misbehaviour]) -> Misbehaviour | None:
-        for index, kind in enumerate(self._queue):
-            if kind in kinds:
-                return self._queue.pop(index)
+    def take(
+        self, kinds: Collection[Misbehaviour], user: str | None = None, *, provider_wide: bool = True
+    ) -> Misbehaviour | None:
+        """Use up the first queued misbehaviour of `kinds` meant for this answer: a provider-wide one
+        (unless `provider_wide` is False), or one for `user` when the answer is that user's."""
+        wanted = user.lower() if user else None
+        for index, queued in enumerate(self._queue):
+            meant = queued.user == wanted if queued.user is not None else provider_wide
+            if queued.kind in kinds and meant:
+                return self._queue.pop(index).kind
         return None
 
-    def pending(self) -> list[Misbehaviour]:
-        return list(self._queue)
+    def pending(self, user: str | None = None) -> list[Queued]:
+        """Everything queued, oldest first; given `user`, only what was queued for that user."""
+        wanted = user.lower() if user else None
+        return [queued for queued in self._queue if wanted is None or queued.user == wanted]
 
-    def clear(self) -> None:
-        self._queue.clear()
+    def clear(self, user: str | None = None) -> None:
+        """Forget everything queued; given `user`, only what was queued for that user."""
+        wanted = user.lower() if user else None
+        self._queue = [queued for queued in self._queue if wanted is not None and queued.user != wanted]
 
 
 def tamper_common_claims(kind: Misbehaviour, claims: dict[str, Any]) -> dict[str, Any]:

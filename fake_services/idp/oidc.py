@@ -144,7 +144,9 @@ class OpenIDProvider:
             return self.flavour.error_page(error)
         try:
             auth_request = self._read_request(params, client, target)
-            if self.misbehaviours.take(AUTHORIZE_REFUSALS):
+            # Nobody has signed in yet: a provider-wide refusal, or one for the user the hint names.
+            hinted = auth_request.login_hint.strip() if auth_request.login_hint else None
+            if self.misbehaviours.take(AUTHORIZE_REFUSALS, user=hinted):
                 raise OAuthError(Problem.ACCESS_DENIED)
         except OAuthError as error:
             return self.refuse(target, error)
@@ -329,6 +331,10 @@ class OpenIDProvider:
         account = browser.account(email)
         user = self.directory.user(email)
         assert account is not None and user is not None
+        # A refusal for this user that no login_hint named at the authorization request: now that the
+        # user is known (signed in with the password, or silently from the session), before any code.
+        if self.misbehaviours.take(AUTHORIZE_REFUSALS, user=user.email, provider_wide=False):
+            return self.refuse(request.target, OAuthError(Problem.ACCESS_DENIED))
         requirement = self.pkce_requirements.take_for_user(user.email)
         if requirement is not None:
             requirement.use(satisfied=request.code_challenge_method == "S256")
@@ -353,7 +359,7 @@ class OpenIDProvider:
         self.grants.add_code(code)
         params = {"code": code.value, **self.flavour.code_reply_extras(request, user, browser.position(email))}
         target = request.target
-        match self.misbehaviours.take(AUTHORIZE_ANSWERS):
+        match self.misbehaviours.take(AUTHORIZE_ANSWERS, user=user.email):
             case Misbehaviour.WRONG_STATE:
                 target = replace(target, state=random_token(16))
             case Misbehaviour.HOLD_ANSWER:
@@ -446,7 +452,7 @@ class OpenIDProvider:
             raise OAuthError(Problem.CODE_INVALID if grant.code else Problem.REFRESH_TOKEN_INVALID)
         if not self.flavour.may_redeem_at(authority, user):
             raise OAuthError(Problem.CODE_TENANT_MISMATCH)
-        misbehaviour = self.misbehaviours.take(TOKEN_ANSWERS)
+        misbehaviour = self.misbehaviours.take(TOKEN_ANSWERS, user=user.email)
         if misbehaviour is Misbehaviour.INVALID_GRANT:
             raise OAuthError(Problem.GRANT_REFUSED)
         lifetime = self.settings.token_lifetime
