@@ -100,7 +100,7 @@ Feature: Log in with single sign-on
   Scenario Outline: When <provider> reports an error, the user is sent to IT support and not signed in
     Given Ann is a single sign-on user of a company that signs in with <provider>
     And Ann has logged out of the CRM
-    And <provider> will refuse the next sign-in with access_denied
+    And <provider> will refuse Ann's next sign-in with access_denied
     When Ann logs in to the CRM with the email address
     Then Ann is told to contact the company's IT support
     And Ann is not signed in
@@ -227,7 +227,7 @@ Feature: Log in with single sign-on
   Scenario Outline: A forged or mismatched ID token from <provider> is refused at sign-in: <misbehaviour>
     Given Ann is a single sign-on user of a company that signs in with <provider>
     And Ann has logged out of the CRM
-    And <provider> will answer the next sign-in with <misbehaviour>
+    And <provider> will answer Ann's next sign-in with <misbehaviour>
     When Ann logs in to the CRM with the email address
     Then Ann is told to contact the company's IT support
     And Ann is not signed in
@@ -270,7 +270,7 @@ Feature: Log in with single sign-on
   Scenario Outline: Activation through <provider> is refused when the ID token is forged or mismatched: <misbehaviour>
     Given Acme is a company that signs in with <provider>
     And Ann has a <provider> account at Acme and has been sent an activation email
-    And <provider> will answer the next sign-in with <misbehaviour>
+    And <provider> will answer Ann's next sign-in with <misbehaviour>
     When Ann follows the "Activate now" link in the email
     And Ann enters the email address and continues
     And Ann signs in at <provider>

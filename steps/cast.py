@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from playwright.sync_api import BrowserContext, Cookie, Page
 from playwright.sync_api import Error as PlaywrightError
@@ -76,7 +77,8 @@ class Member:
     shown: list[str] = field(default_factory=list)
     """The address of every page each of the member's browsers showed (committed, not redirected), in order."""
     shown_mark: int = 0
-    authorizations_mark: int = 0
+    asked_mark: int = 0
+    """How many of `asked_for` came before the mark: the provider's authorizations since count from there."""
     held_answer: str | None = None
     pkce_requirement: str | None = None
     """The provider's one-shot PKCE requirement set for the member's next sign-in, by its id."""
@@ -96,7 +98,8 @@ class Cast:
         self._new_context = new_context
         self.members: dict[str, Member] = {}
         self.company: Company | None = None
-        self.misbehaving: set[str] = set()
+        self.misbehaving: set[tuple[str, str]] = set()
+        """(provider kind, email) of everyone a provider was asked to misbehave for."""
 
     def person(self, handle: str) -> Member:
         """The member named `handle`, made up on first mention."""
@@ -157,17 +160,20 @@ class Cast:
         """The link the help page calls `label` ("Activate now") in `handle`'s last email, or in `message`."""
         return (message or self.last_email(handle)).link(self.target.contract.email_link(label))
 
-    def misbehave(self, kind: str, misbehaviour: str) -> None:
-        """Queue a misbehaviour at a provider; whatever is left unused is cleared when the scenario ends."""
-        self.target.identity_providers[kind].control.misbehave(misbehaviour)
-        self.misbehaving.add(kind)
+    def misbehave(self, handle: str, kind: str, misbehaviour: str) -> None:
+        """Queue a misbehaviour at a provider for `handle`'s sign-in only, so that scenarios running beside
+        this one against the same provider neither use it up nor clear it; whatever is left unused is
+        cleared when the scenario ends."""
+        email = self.person(handle).person.email
+        self.target.identity_providers[kind].control.misbehave(misbehaviour, user=email)
+        self.misbehaving.add((kind, email))
 
     def unused_misbehaviours(self) -> list[str]:
-        """What the providers were asked to do wrong and have not done yet."""
+        """What the providers were asked to do wrong in this scenario's sign-ins and have not done yet."""
         return [
             pending
-            for kind in self.misbehaving
-            for pending in self.target.identity_providers[kind].control.pending_misbehaviours()
+            for kind, email in sorted(self.misbehaving)
+            for pending in self.target.identity_providers[kind].control.pending_misbehaviours(user=email)
         ]
 
     def open_pages(self) -> list[Page]:
@@ -200,8 +206,9 @@ class Cast:
         return found
 
     def clean_up(self) -> None:
-        for kind in self.misbehaving:
-            self.target.identity_providers[kind].control.clear_misbehaviours()
+        """Forget what this scenario's people were to get wrong, and nothing queued for anyone else."""
+        for kind, email in sorted(self.misbehaving):
+            self.target.identity_providers[kind].control.clear_misbehaviours(user=email)
 
     def mailer(self) -> MailSinkClient:
         if self.target.mail is None:
@@ -241,16 +248,23 @@ class Cast:
         member = self.person(handle)
         member.visit_mark = len(member.visits)
         member.shown_mark = len(member.shown)
-        member.authorizations_mark = len(self.authorizations(handle))
+        member.asked_mark = len(member.asked_for)
 
-    def authorizations(self, handle: str) -> list[dict[str, Any]]:
-        """The authorization requests the company's identity provider received (none without one)."""
+    def authorizations(self, handle: str, since: int = 0) -> list[dict[str, Any]]:
+        """The authorization requests the company's identity provider received from `handle`'s browsers
+        (those they made from their `since`-th request on), oldest first; none without a provider.
+
+        The provider's log is read, where the request is seen arriving; but a provider shared by several
+        workers logs everyone's sign-ins, so an entry counts only when one of the member's browsers asked
+        for exactly that path and query (the CRM's state, nonce and code challenge make them unique)."""
         if not (self.company and self.company.sso_provider):
             return []
-        return self.target.identity_providers[self.company.sso_provider].control.requests("authorize")
+        asked = {_path_and_query(url) for url in self.person(handle).asked_for[since:]}
+        entries = self.target.identity_providers[self.company.sso_provider].control.requests("authorize")
+        return [entry for entry in entries if (entry["path"], _query_key(entry["query"])) in asked]
 
     def authorizations_since_mark(self, handle: str) -> list[dict[str, Any]]:
-        return self.authorizations(handle)[self.person(handle).authorizations_mark :]
+        return self.authorizations(handle, since=self.person(handle).asked_mark)
 
     def shown_since_mark(self, handle: str) -> list[str]:
         member = self.person(handle)
@@ -260,3 +274,17 @@ class Cast:
         """The page responses (redirects included) from `origin` that `handle`'s browsers got since `since`."""
         visits = self.person(handle).visits[since:]
         return [visit for visit in visits if visit.is_page and visit.url.startswith(origin)]
+
+
+def _query_key(query: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(query.items()))
+
+
+def _path_and_query(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A request as the providers' logs record it: the path, and the query (the first value of each name,
+    blank ones left out)."""
+    parts = urlsplit(url)
+    query: dict[str, str] = {}
+    for name, value in parse_qsl(parts.query):
+        query.setdefault(name, value)
+    return unquote(parts.path), _query_key(query)

@@ -31,10 +31,11 @@ def provider_session_ended(cast: Cast, target: Target, name: str, provider: str)
     assert provider_of(target, provider).control.end_session(cast.person(name).person.email) >= 1
 
 
-@given(parsers.parse("{provider} will refuse the next sign-in with {misbehaviour}"))
-@given(parsers.parse("{provider} will answer the next sign-in with {misbehaviour}"))
-def provider_misbehaves(cast: Cast, provider: str, misbehaviour: str) -> None:
-    cast.misbehave(PROVIDERS[provider], misbehaviour)
+@given(parsers.parse("{provider} will refuse {name:w}'s next sign-in with {misbehaviour}"))
+@given(parsers.parse("{provider} will answer {name:w}'s next sign-in with {misbehaviour}"))
+def provider_misbehaves(cast: Cast, provider: str, name: str, misbehaviour: str) -> None:
+    """For this person's sign-in only: another scenario's sign-in at the same provider does not get it."""
+    cast.misbehave(name, PROVIDERS[provider], misbehaviour)
 
 
 @then(parsers.parse("{provider} did not ask {name:w} for credentials"))

@@ -121,9 +121,9 @@ def cancels_at(cast: Cast, target: Target, name: str, provider: str) -> None:
 
 
 @when(parsers.parse("{name:w}'s next answer from {provider} is held back on its way to the CRM"))
-def holds_answer(cast: Cast, provider: str) -> None:
-    """The provider shows its answer as a link instead of sending the browser back with it."""
-    cast.misbehave(PROVIDERS[provider], "hold_answer")
+def holds_answer(cast: Cast, provider: str, name: str) -> None:
+    """The provider shows its answer to this person's sign-in as a link instead of sending the browser back with it."""
+    cast.misbehave(name, PROVIDERS[provider], "hold_answer")
 
 
 @when(
