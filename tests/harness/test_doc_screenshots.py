@@ -1,10 +1,13 @@
-"""The help page as data: its language, the pictures of screens it shows and its bold labels."""
+"""The help page as data, and two sets of its pictures compared."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from loginspec import helppage
+import pytest
+from PIL import Image, ImageDraw
+
+from loginspec import helppage, picturediff
 
 PAGE = """---
 title: Logging in
@@ -79,3 +82,46 @@ def test_the_real_help_page() -> None:
         "Google Workspace:",
         "File",
     }
+
+
+def _picture(path: Path, size: tuple[int, int] = (120, 60), box: tuple[int, int, int, int] | None = None) -> Path:
+    image = Image.new("RGB", size, (240, 244, 248))
+    if box:
+        ImageDraw.Draw(image).rectangle(box, fill=(11, 92, 173))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path)
+    return path
+
+
+def test_comparing_two_sets(tmp_path: Path) -> None:
+    earlier, new = tmp_path / "earlier", tmp_path / "new"
+    _picture(earlier / "same.png", box=(10, 10, 40, 30))
+    _picture(new / "same.png", box=(10, 10, 40, 30))
+    _picture(earlier / "noise.png")
+    noisy = Image.open(_picture(new / "noise.png"))
+    noisy.putpixel((5, 5), (250, 250, 250))  # one pixel, a little lighter: rendering noise
+    noisy.save(new / "noise.png")
+    _picture(earlier / "changed.png", box=(10, 10, 40, 30))
+    _picture(new / "changed.png", box=(10, 10, 60, 30))
+    _picture(earlier / "resized.png")
+    _picture(new / "resized.png", size=(120, 80))
+    _picture(earlier / "gone.png")
+    _picture(new / "added.png")
+    changes = {
+        change.name: change
+        for change in picturediff.compare_sets(new, earlier, ["same.png", "never.png"], tmp_path / "diff")
+    }
+    assert {name: change.status for name, change in changes.items()} == {
+        "same.png": "same",
+        "noise.png": "same",
+        "changed.png": "changed",
+        "resized.png": "changed",
+        "gone.png": "missing",
+        "added.png": "new",
+    }
+    changed = changes["changed.png"]
+    assert changed.region == (41, 10, 61, 31) and changed.changed_pixels == 20 * 21
+    with Image.open(changed.diff) as drawn:
+        assert drawn.size == (3 * 120 + 2 * 12, 60)  # earlier, new, and the difference, side by side
+        assert drawn.getpixel((2 * (120 + 12) + 50, 20)) == (220, 20, 60)  # a differing pixel, red
+    assert not (tmp_path / "diff" / "same.png").exists()
