@@ -20,10 +20,13 @@ from playwright.sync_api import Error as PlaywrightError
 
 from fake_services.mailsink import MailSinkClient, Message
 from fake_services.mailsink.filters import SubjectMatcher
+from loginspec.docshots import Picture
 from loginspec.evidence import BrowserShot, EmailSeen, Evidence
 from loginspec.people import Person, PersonFactory
 from loginspec.provisioning import Company, ProvisionedUser, UserState
 from loginspec.targets import Target
+
+from . import pictures
 
 if TYPE_CHECKING:
     from .interception import Submission
@@ -173,6 +176,16 @@ class Cast:
     def open_pages(self) -> list[Page]:
         """Every page the scenario's people have open now (for the accessibility checks)."""
         return [page for member in self.members.values() for page in member.browsers.values()]
+
+    def help_pictures(self, language: str, wanted: frozenset[str]) -> list[Picture]:
+        """Which of the help page's pictures (`wanted`, by file name) the people's browsers show now
+        (for --doc-screenshots; see steps/pictures.py)."""
+        return pictures.help_pictures(self, language, wanted)
+
+    def help_screens(self, language: str) -> list[Page]:
+        """The pages whose labels count against the help page's: every page the people have open, on a target
+        in the help page's language."""
+        return self.open_pages() if self.target.contract.language == language else []
 
     def evidence(self, folder: Path) -> Evidence:
         """For the report of a failed scenario: every browser as it is now, the people's emails, and what

@@ -1,13 +1,18 @@
-"""The help page as data, and two sets of its pictures compared."""
+"""The help page's pictures and labels (--doc-screenshots, --compare-with, --help-page): what the help page
+shows and names, comparing two sets of pictures, reading labels off a screen, and a picture that changes with
+its label (a real page in a real browser). The end-to-end run of the plugin is test_doc_screenshots_run.py."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
+from playwright.sync_api import Page, sync_playwright
 
-from loginspec import helppage, picturediff
+from loginspec import docshots, helppage, picturediff
+from loginspec.browsers import find_chromium, launch_arguments
 
 PAGE = """---
 title: Logging in
@@ -84,6 +89,30 @@ def test_the_real_help_page() -> None:
     }
 
 
+SNAPSHOT = r"""- heading "Log in" [level=1]
+- paragraph: "Hello \"Ann\": welcome"
+- text: User ID
+- textbox "User ID": ann@example.com
+- button "Log In"
+- link "Forgot your password?":
+  - /url: /password/forgot
+- status: "Password strength: Strong"
+"""
+
+
+def test_what_a_screen_says_and_the_match_rule() -> None:
+    texts = docshots.screen_texts(SNAPSHOT)
+    assert ("heading", "Log in") in texts and ("link", "Forgot your password?") in texts
+    assert ("paragraph", 'Hello "Ann": welcome') in texts and ("status", "Password strength: Strong") in texts
+    assert ("textbox", "User ID") in texts
+    assert docshots.label_matches("Forgot your password?", texts) == ("link", [])
+    # Only the heading says "Log in": found, as a heading; the button's other case is not the label.
+    assert docshots.label_matches("Log in", texts) == ("heading", [])
+    assert docshots.label_matches("Log in", [("button", "Log In")]) == (None, ["Log In"])
+    assert docshots.label_matches("Log in", [("heading", "Log in"), ("button", "Log in")]) == ("button", [])
+    assert docshots.label_matches("Log", texts) == (None, [])  # the whole name, not a part of it
+
+
 def _picture(path: Path, size: tuple[int, int] = (120, 60), box: tuple[int, int, int, int] | None = None) -> Path:
     image = Image.new("RGB", size, (240, 244, 248))
     if box:
@@ -125,3 +154,76 @@ def test_comparing_two_sets(tmp_path: Path) -> None:
         assert drawn.size == (3 * 120 + 2 * 12, 60)  # earlier, new, and the difference, side by side
         assert drawn.getpixel((2 * (120 + 12) + 50, 20)) == (220, 20, 60)  # a differing pixel, red
     assert not (tmp_path / "diff" / "same.png").exists()
+
+
+HELP_PAGE = """---
+language: en
+---
+# Saving
+Select **Save**. **Note:** nothing else.
+
+![Save -screenshot][img1]
+
+[img1]: media/form.png
+"""
+
+
+class OnePage:
+    """A PictureSource: one page, which shows form.png whenever it shows a form."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def help_pictures(self, language: str, wanted: frozenset[str]) -> list[docshots.Picture]:
+        shown = lambda page: page.locator("form").count() > 0  # noqa: E731
+        if "form.png" not in wanted or not shown(self.page):
+            return []
+        return [docshots.Picture("form.png", lambda: self.page, shown, {"Zelda Quux": "Ann Example"})]
+
+    def help_screens(self, language: str) -> list[Page]:
+        return [self.page]
+
+
+def test_a_changed_label_shows_in_the_comparison_and_the_drift(tmp_path: Path) -> None:
+    page = helppage.parse(HELP_PAGE)
+    page.labels[1].not_a_screen_label = "emphasis"
+    first, second = tmp_path / "first", tmp_path / "second"
+    form = "<title>Form</title><form><p>Hello Zelda Quux, on 5 March 2031 at 14:05 UTC</p><button>{}</button></form>"
+    with sync_playwright() as playwright:
+        executable = find_chromium(None, playwright.chromium.executable_path)
+        browser = playwright.chromium.launch(executable_path=executable, args=launch_arguments(None))
+        shown = browser.new_page(viewport={"width": 400, "height": 200})
+        for folder, label in ((first, "Save"), (second, "Store")):
+            shown.set_content(form.format(label))
+            docshots.clear(folder, page)
+            recorder = docshots.Recorder(folder, page)
+            recorder.after_step(OnePage(shown))
+            recorder.after_step(OnePage(shown))  # taken already: not again
+            # The stand-ins were put back once the picture was taken.
+            assert shown.locator("p").inner_text() == "Hello Zelda Quux, on 5 March 2031 at 14:05 UTC"
+        browser.close()
+    before = docshots.summarise(first, page, None)
+    assert before.labels[0].status == docshots.FOUND and before.labels[0].role == "button"
+    assert before.labels[0].screen.endswith("| Form")
+    outcome = docshots.summarise(second, page, first)
+    assert [picture.name for picture in outcome.changed] == ["form.png"]
+    assert Path(outcome.changed[0].diff).is_file()
+    assert [label.label for label in outcome.drifted] == ["Save"]
+    assert outcome.labels[1].status == docshots.NOT_A_SCREEN_LABEL and outcome.labels[1].reason == "emphasis"
+    comparison = json.loads((second / docshots.COMPARISON_FILE).read_text(encoding="utf-8"))
+    assert comparison["changed"] == ["form.png"] and comparison["missing"] == [] and comparison["new"] == []
+    drift = json.loads((second / docshots.DRIFT_FILE).read_text(encoding="utf-8"))
+    assert drift["not_found"] == ["Save"] and "exactly" in drift["match_rule"]
+    # The stand-ins (a person's name, a date) make both runs' pictures say the same but for the label.
+    with Image.open(first / "form.png") as one, Image.open(second / "form.png") as other:
+        assert one.size == other.size
+
+
+def test_a_picture_nobody_showed_is_reported_not_taken(tmp_path: Path) -> None:
+    page = helppage.parse(HELP_PAGE)
+    docshots.clear(tmp_path, page)
+    docshots.Recorder(tmp_path, page)
+    outcome = docshots.summarise(tmp_path, page, None)
+    assert [(picture.name, picture.taken) for picture in outcome.pictures] == [("form.png", False)]
+    # Bold emphasis not listed as "not a screen label" (with its reason) counts as a label, and drifts.
+    assert [label.label for label in outcome.drifted] == ["Save", "Note:"]
