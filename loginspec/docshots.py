@@ -22,7 +22,8 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -31,7 +32,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from . import helppage
+from . import contract, helppage
 from .accessibility import screen_of
 from .helppage import HelpPage, Label, normalise
 
@@ -55,17 +56,25 @@ VARYING_TEXT = [
 ]
 """Dates and times in what a screen says (a link's expiry): each run has its own, so the pictures show these."""
 
-_STAND_IN = """([literals, patterns]) => {
-  const escape = (text) => text.replace(/[.*+?^${}()|[\\]\\\\\\/]/g, "\\\\$&");
-  const edge = "[\\\\p{L}\\\\p{N}]";
+_STAND_IN = r"""([literals, patterns]) => {
+  // An address or a domain (with @ or .) in any case, as people type them; a name exactly as written.
+  const anyCase = (text) => /[@.]/.test(text);
+  const escape = (text) => text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
+  const loose = (text) => [...text]
+    .map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escape(c)))
+    .join("");
+  const edge = "[\\p{L}\\p{N}]";
+  const byLowerCase = {};
+  for (const [text, to] of Object.entries(literals)) if (anyCase(text)) byLowerCase[text.toLowerCase()] = to;
   const sources = Object.keys(literals).sort((a, b) => b.length - a.length)
-    .map((text) => `(?<!${edge})${escape(text)}(?!${edge})`)
+    .map((text) => `(?<!${edge})${anyCase(text) ? loose(text) : escape(text)}(?!${edge})`)
     .concat(patterns.map(([source]) => source));
   if (!sources.length) return [];
   const anchored = patterns.map(([source, to]) => [new RegExp(`^(?:${source})$`, "u"), to]);
   const pattern = new RegExp(sources.map((source) => `(?:${source})`).join("|"), "gu");
   const replace = (text) => text.replace(pattern, (match) => {
     if (Object.hasOwn(literals, match)) return literals[match];
+    if (Object.hasOwn(byLowerCase, match.toLowerCase())) return byLowerCase[match.toLowerCase()];
     for (const [rule, to] of anchored) if (rule.test(match)) return to;
     return match;
   });
@@ -115,6 +124,22 @@ class PictureSource(Protocol):
     def help_pictures(self, language: str, wanted: frozenset[str]) -> list[Picture]: ...
 
     def help_screens(self, language: str) -> list[Page]: ...
+
+
+@contextmanager
+def standing_in(page: Page, stand_ins: dict[str, str]) -> Iterator[None]:
+    """The page showing `stand_ins` (made-up value -> what to show instead; an address or a domain in any case,
+    a name as written, each as a whole word) and fixed dates and times, in its text and its fields' values;
+    put back as it was afterwards, except where the page has changed it meanwhile."""
+    changed = page.evaluate_handle(_STAND_IN, [stand_ins, VARYING_TEXT])
+    try:
+        yield
+    finally:
+        try:
+            changed.evaluate(_PUT_BACK)
+            changed.dispose()
+        except PlaywrightError:
+            pass  # the page went away: nothing to put back
 
 
 def _key(text: str) -> str:
@@ -239,15 +264,8 @@ class Recorder:
         unfinished = self.folder / CLAIMS / f"{picture.name}.part.png"
         # Wherever the last click left the mouse, no button of the picture looks hovered over.
         page.mouse.move(0, 0)
-        changed = page.evaluate_handle(_STAND_IN, [picture.stand_ins, VARYING_TEXT])
-        try:
+        with standing_in(page, picture.stand_ins):
             page.screenshot(path=unfinished, full_page=True, animations="disabled", caret="hide", timeout=10_000)
-        finally:
-            try:
-                changed.evaluate(_PUT_BACK)
-                changed.dispose()
-            except PlaywrightError:
-                pass  # the page went away: nothing to put back
         if page.url != address or not picture.still_shown(page):
             unfinished.unlink(missing_ok=True)
             return False
@@ -309,6 +327,8 @@ class LabelResult:
     near_misses: list[dict[str, str]] = field(default_factory=list)
     reason: str = ""
     occurrences: list[dict[str, Any]] = field(default_factory=list)
+    contract: list[str] = field(default_factory=list)
+    """The UI contract's controls of this name (screen.key): where the scenarios expect it."""
 
 
 @dataclass
@@ -351,6 +371,7 @@ def labels_found(folder: Path, page: HelpPage) -> list[LabelResult]:
     for file in sorted((folder / _NEAR_FOLDER).glob("*.json")):
         record = json.loads(file.read_text(encoding="utf-8"))
         near.setdefault(record["label"], []).append({"text": record["text"], "screen": record["screen"]})
+    named = _contract_names(page.language)
     results = []
     for label in page.labels:
         occurrences = [asdict(occurrence) for occurrence in label.occurrences]
@@ -363,7 +384,22 @@ def labels_found(folder: Path, page: HelpPage) -> list[LabelResult]:
         else:
             results.append(LabelResult(label.text, NOT_FOUND, near_misses=near.get(label.text, []),
                                        occurrences=occurrences))  # fmt: skip
+    for result in results:
+        result.contract = named.get(result.label, [])
     return results
+
+
+def _contract_names(language: str) -> dict[str, list[str]]:
+    """Accessible name -> the controls of the UI contract in the help page's language that have it."""
+    if not (contract.CONTRACT_DIR / f"{language}.toml").is_file():
+        return {}
+    loaded = contract.load(language)
+    named: dict[str, list[str]] = {}
+    for screen, controls in loaded.screens.items():
+        for key, control in controls.items():
+            if control.name is not None:
+                named.setdefault(control.name, []).append(f"{screen}.{key}")
+    return named
 
 
 def summarise(folder: Path, page: HelpPage, compare_with: Path | None) -> Outcome:
@@ -472,7 +508,13 @@ class HelpPictures:
         )
         for label in outcome.drifted:
             near = ", ".join(repr(miss["text"]) for miss in label.near_misses)
-            write(f"  not found: {label.label!r}" + (f"; shown as {near}" if near else ""), yellow=True)
+            expected = ", ".join(label.contract)
+            write(
+                f"  not found: {label.label!r}"
+                + (f"; shown as {near}" if near else "")
+                + (f"; the UI contract has it as {expected}" if expected else ""),
+                yellow=True,
+            )
 
 
 def load_help_page(path: str | None) -> HelpPage:

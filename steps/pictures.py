@@ -10,7 +10,8 @@ SuperOffice CRM Online (the user ID is the email address; activation emails; sin
 - create-password.png: the screen an Activate now link leads to, for choosing a password, nothing typed yet;
 - create-password-strenght-indicator.png: the same screen once a password is typed, the indicator rating it
   strong (the help page's advice);
-- login-screen-google.png: Google's sign-in page asking for the email address, empty;
+- login-screen-google.png: Google's sign-in page asking for the email address (which the CRM may have filled
+  in: its sign-in request names the user);
 - login-screen-google-password.png, login-screen-microsoft-password.png: the provider's page asking for the
   password, empty.
 
@@ -149,12 +150,18 @@ def strength_indicator(page: Page, cast: Cast, member: Member) -> bool:
 
 
 def _provider_page(kind: str, field: str) -> Shown:
+    """The provider's page asking for the email address (empty, or filled in from the CRM's hint) or for the
+    password (empty), with no refusal."""
+
     def shown(page: Page, cast: Cast, member: Member) -> bool:
         if kind not in cast.target.identity_providers:
             return False
         sign_in = ProviderSignInPage(page, cast.target, kind)
-        asked = sign_in.email if field == "email" else sign_in.password
-        return page.url.startswith(sign_in.base_url) and _any_visible(asked) and _empty(asked)
+        if not page.url.startswith(sign_in.base_url) or _any_visible(sign_in.refusal):
+            return False
+        if field == "email":
+            return _any_visible(sign_in.email) and not _any_visible(sign_in.password)
+        return _any_visible(sign_in.password) and _empty(sign_in.password)
 
     return shown
 

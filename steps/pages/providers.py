@@ -27,6 +27,11 @@ class ProviderSignInPage:
         return self.control("password")
 
     @property
+    def refusal(self) -> Locator:
+        """What the page says when it refuses what was typed (an unknown account, a wrong password)."""
+        return self.control("refusal")
+
+    @property
     def held_answer(self) -> Locator:
         return self.control("held_answer")
 

@@ -227,3 +227,35 @@ def test_a_picture_nobody_showed_is_reported_not_taken(tmp_path: Path) -> None:
     assert [(picture.name, picture.taken) for picture in outcome.pictures] == [("form.png", False)]
     # Bold emphasis not listed as "not a screen label" (with its reason) counts as a label, and drifts.
     assert [label.label for label in outcome.drifted] == ["Save", "Note:"]
+
+
+def test_stand_ins_replace_what_the_run_made_up_and_are_put_back() -> None:
+    made_up = {
+        "Will Quux": "Ann Example",
+        "Will": "Ann",
+        "will.quux.1a2b@acme-3c4d.test": "ann.example@example.com",
+        "acme-3c4d.test": "example.com",
+    }
+    text = "Will Quux (will.quux.1a2b@ACME-3c4d.TEST) will get it at acme-3c4d.test by 05 March 2031 at 14:05 UTC."
+    with sync_playwright() as playwright:
+        executable = find_chromium(None, playwright.chromium.executable_path)
+        browser = playwright.chromium.launch(executable_path=executable, args=launch_arguments(None))
+        page = browser.new_page()
+        page.set_content(f'<p>{text}</p><input value="Will.Quux.1a2b@acme-3c4d.test"><input type="password" value="x">')
+        with docshots.standing_in(page, made_up):
+            shown = page.locator("p").inner_text()
+            value = page.locator("input").first.input_value()
+        assert page.locator("p").inner_text() == text
+        assert page.locator("input").first.input_value() == "Will.Quux.1a2b@acme-3c4d.test"
+        browser.close()
+    # An address in any case; a name only as written ("will" stays a word); dates and times fixed.
+    assert shown == "Ann Example (ann.example@example.com) will get it at example.com by 3 February 2023 at 12:00 UTC."
+    assert value == "ann.example@example.com"
+
+
+def test_a_label_not_found_names_where_the_ui_contract_expects_it(tmp_path: Path) -> None:
+    page = helppage.parse("---\nlanguage: en\n---\nClick **Reset Password**.\n")
+    docshots.clear(tmp_path, page)
+    docshots.Recorder(tmp_path, page)
+    (label,) = docshots.summarise(tmp_path, page, None).labels
+    assert label.status == docshots.NOT_FOUND and label.contract == ["forgot_password.reset_password"]
