@@ -125,6 +125,9 @@ class PictureSource(Protocol):
 
     def help_screens(self, language: str) -> list[Page]: ...
 
+    def watch(self, watcher: Callable[[], None]) -> None:
+        """Call `watcher` also within a step, when the scenario has a screen before it that no step ends on."""
+
 
 @contextmanager
 def standing_in(page: Page, stand_ins: dict[str, str]) -> Iterator[None]:

@@ -20,6 +20,7 @@ import os
 import random
 import tomllib
 from collections.abc import Callable, Generator, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -437,6 +438,16 @@ def accessibility_checker(pytestconfig: pytest.Config, target_set: TargetSet) ->
     origins = [target.base_url.rstrip("/") + "/" for target in target_set.targets.values()]
     expected_rules = pytestconfig.stash[_ACCESSIBILITY_KEY]
     return accessibility.Checker(Path(report_directory) / accessibility.FOLDER, origins, expected_rules)
+
+
+def pytest_bdd_before_step(request: pytest.FixtureRequest) -> None:
+    """With --doc-screenshots: the screens a step passes through without ending on them are looked at too."""
+    if "target" not in request.fixturenames or not request.config.getoption("doc_screenshots"):
+        return
+    recorder: docshots.Recorder | None = request.getfixturevalue("help_pictures")
+    for source in evidence.offered(request.node):
+        if recorder is not None and isinstance(source, docshots.PictureSource):
+            source.watch(partial(recorder.after_step, source))
 
 
 @pytest.fixture(scope="session")

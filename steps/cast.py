@@ -27,6 +27,7 @@ from loginspec.provisioning import Company, ProvisionedUser, UserState
 from loginspec.targets import Target
 
 from . import pictures
+from .pages import moments
 
 if TYPE_CHECKING:
     from .interception import Submission
@@ -100,6 +101,7 @@ class Cast:
         self.members: dict[str, Member] = {}
         self.company: Company | None = None
         self.misbehaving: set[str] = set()
+        self._watcher: Callable[[], None] | None = None
 
     def person(self, handle: str) -> Member:
         """The member named `handle`, made up on first mention."""
@@ -182,6 +184,13 @@ class Cast:
         (for --doc-screenshots; see steps/pictures.py)."""
         return pictures.help_pictures(self, language, wanted)
 
+    def watch(self, watcher: Callable[[], None]) -> None:
+        """`watcher` is called whenever a page object has a screen before it within a step (pages/moments.py)."""
+        self._watcher = watcher
+        for member in self.members.values():
+            for page in member.browsers.values():
+                moments.watch(page, watcher)
+
     def help_screens(self, language: str) -> list[Page]:
         """The pages whose labels count against the help page's: every page the people have open, on a target
         in the help page's language."""
@@ -237,6 +246,8 @@ class Cast:
                 "framenavigated", lambda frame: member.shown.append(frame.url) if frame is page.main_frame else None
             )
             member.browsers[which] = page
+            if self._watcher is not None:
+                moments.watch(page, self._watcher)
         return member.browsers[which]
 
     def new_page(self) -> Page:
