@@ -2,9 +2,11 @@
 
 With `--doc-screenshots DIR`, after each step of a scenario the plugin asks the scenario's state (steps/cast.py,
 through `PictureSource`) which of the help page's pictures its people's browsers show at that moment; the steps
-decide that with their page objects, by what a person sees. The first time a picture is shown in the run it
-is saved under the help page's own file name (`DIR/login-screen.png`...): xdist workers claim a picture by
-creating a file, as the accessibility checks claim screens. The values a run makes up (the people's names and
+decide that with their page objects, by what a person sees. The state also calls back within a step, when a
+page object is about to act on a screen no step ends on (a provider's page asking for the email address). The
+first time a picture is shown in the run it is saved under the help page's own file name
+(`DIR/login-screen.png`...): xdist workers claim a picture by creating a file, as the accessibility checks
+claim screens. The values a run makes up (the people's names and
 addresses, their company, dates and times) are shown as fixed stand-ins while the picture is taken, and the
 mouse is moved to the page's corner, so that two runs take the same pictures; the text is put back as it was
 right after.
@@ -23,7 +25,7 @@ import json
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -255,7 +257,8 @@ class Recorder:
             taken = False
         finally:
             if page is not None and picture.made_for_it:
-                page.context.close()
+                with suppress(PlaywrightError):
+                    page.context.close()
         if taken:
             self._taken.add(picture.name)
         else:
