@@ -10,6 +10,8 @@
 - Browser: Chromium found by `browsers.find_chromium`, started with the target's
   host resolver rules.
 - Report: `--conformance-report DIR` writes the HTML and JSON report (see report.py).
+- Help page pictures: `--doc-screenshots DIR` saves the help page's pictures as the scenarios show them and
+  checks its bold labels against the screens; `--compare-with EARLIER` compares (see docshots.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import random
 import tomllib
 from collections.abc import Callable, Generator, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +28,7 @@ import pytest
 from playwright.sync_api import Browser, Playwright
 from pytest_bdd.reporting import test_report_context_registry
 
-from . import accessibility, catalogue, contract, evidence, expected, preflight, sharding
+from . import accessibility, catalogue, contract, docshots, evidence, expected, helppage, preflight, sharding
 from .browsers import ENVIRONMENT_VARIABLE as CHROMIUM_VARIABLE
 from .browsers import BrowserNotFound, find_chromium, is_cdp_endpoint, launch_arguments
 from .bundled_names import BUNDLED_PRESENTATIONS, bundled_target_names
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
 _TARGETS_KEY = pytest.StashKey[dict[str, str]]()
 _EXPECTED_KEY = pytest.StashKey[dict[str, str]]()
 _ACCESSIBILITY_KEY = pytest.StashKey[dict[str, str]]()
+_HELP_PAGE_KEY = pytest.StashKey[helppage.HelpPage]()
 """The run's target names and the profile of each, known before the targets start."""
 NEEDS_PREFIX = "needs-"
 
@@ -111,6 +115,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write the conformance report (index.html, results.json) to this folder",
     )
     group.addoption(
+        "--doc-screenshots",
+        metavar="DIR",
+        help="save the help page's pictures into this folder as the scenarios show them, under the page's own "
+        "file names, and check the page's bold labels against the screens (DIR/label-drift.json)",
+    )
+    group.addoption(
+        "--compare-with",
+        metavar="DIR",
+        help="with --doc-screenshots: compare the new pictures with an earlier set, drawing each difference",
+    )
+    group.addoption(
+        "--help-page",
+        metavar="FILE",
+        help="with --doc-screenshots: the help page whose pictures and labels to use (default: "
+        f"../{helppage.DEFAULT_HELP_PAGE.relative_to(helppage.PROJECT.parent)}, beside the project)",
+    )
+    group.addoption(
         "--require-every-id",
         action="store_true",
         help="with --conformance-report: fail the run unless every catalogue ID has a passing scenario",
@@ -134,6 +155,7 @@ def pytest_configure(config: pytest.Config) -> None:
     require_every_id = config.getoption("require_every_id")
     if require_every_id and not report_dir:
         raise pytest.UsageError("--require-every-id needs --conformance-report DIR")
+    _configure_help_pictures(config)
     if report_dir and not hasattr(config, "workerinput"):
         report = ConformanceReport(
             config,
@@ -142,6 +164,24 @@ def pytest_configure(config: pytest.Config) -> None:
             offered_targets=config.stash[_TARGETS_KEY],
         )
         config.pluginmanager.register(report, "loginspec-report")
+
+
+def _configure_help_pictures(config: pytest.Config) -> None:
+    folder = config.getoption("doc_screenshots")
+    compare_with = config.getoption("compare_with")
+    if not folder:
+        if compare_with or config.getoption("help_page"):
+            raise pytest.UsageError("--compare-with and --help-page go with --doc-screenshots DIR")
+        return
+    if compare_with and not Path(compare_with).is_dir():
+        raise pytest.UsageError(f"--compare-with {compare_with}: no such folder")
+    if compare_with and Path(compare_with).resolve() == Path(folder).resolve():
+        raise pytest.UsageError("--compare-with names the folder --doc-screenshots writes: give the earlier set")
+    page = docshots.load_help_page(config.getoption("help_page"))
+    config.stash[_HELP_PAGE_KEY] = page
+    if not hasattr(config, "workerinput"):
+        plugin = docshots.HelpPictures(Path(folder), page, Path(compare_with) if compare_with else None)
+        config.pluginmanager.register(plugin, docshots.PLUGIN_NAME)
 
 
 def _needs_tag(capability: str) -> str:
@@ -400,16 +440,41 @@ def accessibility_checker(pytestconfig: pytest.Config, target_set: TargetSet) ->
     return accessibility.Checker(Path(report_directory) / accessibility.FOLDER, origins, expected_rules)
 
 
+def pytest_bdd_before_step(request: pytest.FixtureRequest) -> None:
+    """With --doc-screenshots: the screens a step passes through without ending on them are looked at too."""
+    if "target" not in request.fixturenames or not request.config.getoption("doc_screenshots"):
+        return
+    recorder: docshots.Recorder | None = request.getfixturevalue("help_pictures")
+    for source in evidence.offered(request.node):
+        if recorder is not None and isinstance(source, docshots.PictureSource):
+            source.watch(partial(recorder.after_step, source))
+
+
+@pytest.fixture(scope="session")
+def help_pictures(pytestconfig: pytest.Config) -> docshots.Recorder | None:
+    """With --doc-screenshots: this worker's share of the help page's pictures and labels."""
+    folder = pytestconfig.getoption("doc_screenshots")
+    if not folder:
+        return None
+    return docshots.Recorder(Path(folder), pytestconfig.stash[_HELP_PAGE_KEY])
+
+
 def pytest_bdd_after_step(request: pytest.FixtureRequest) -> None:
-    """After each step, the screens its people are on (each checked once a run)."""
+    """After each step, the screens its people are on (each checked once a run), and with --doc-screenshots
+    the help page's pictures and labels they show."""
     if "target" not in request.fixturenames:
         return
     checker: accessibility.Checker | None = request.getfixturevalue("accessibility_checker")
-    if checker is None:
+    if checker is not None:
+        for source in evidence.offered(request.node):
+            if isinstance(source, accessibility.PageSource):
+                checker.check_pages(source.open_pages())
+    if not request.config.getoption("doc_screenshots"):
         return
+    recorder: docshots.Recorder | None = request.getfixturevalue("help_pictures")
     for source in evidence.offered(request.node):
-        if isinstance(source, accessibility.PageSource):
-            checker.check_pages(source.open_pages())
+        if recorder is not None and isinstance(source, docshots.PictureSource):
+            recorder.after_step(source)
 
 
 @pytest.fixture(scope="session")

@@ -22,10 +22,11 @@ import jinja2
 import pytest
 from slugify import slugify
 
-from . import accessibility, catalogue, cucumber, evidence
+from . import accessibility, catalogue, cucumber, docshots, evidence
 from .contract import NOT_CHECKABLE
 
 EXPECTED_FAILURE = "expected failure"
+HELP_PICTURES_FOLDER = "help-pictures"
 STATUS_ORDER = ("failed", EXPECTED_FAILURE, "passed", "not checkable", "skipped", "not run")
 NOT_OFFERED = "not offered"
 # An ID's status is the worst of its statuses in the profiles it applies to.
@@ -88,9 +89,11 @@ class ConformanceReport:
         self.started = time.time()
         self.results: dict[str, ScenarioResult] = {}
         self.accessibility: list[accessibility.ScreenCheck] = []
+        self.help_pictures: docshots.Outcome | None = None
+        """With --doc-screenshots: the help page's pictures, their comparison and the labels found."""
         if config is not None:
             # A new run: what an earlier one left (claimed screens, evidence) must not stand for this one's.
-            for leftover in (accessibility.FOLDER, evidence.EVIDENCE_FOLDER):
+            for leftover in (accessibility.FOLDER, evidence.EVIDENCE_FOLDER, HELP_PICTURES_FOLDER):
                 shutil.rmtree(directory / leftover, ignore_errors=True)
 
     @pytest.hookimpl
@@ -137,6 +140,7 @@ class ConformanceReport:
         self._attach_traces()
         self._attach_evidence()
         self.accessibility = accessibility.gather(self.directory / accessibility.FOLDER)
+        self._attach_help_pictures()
         requirements = self.write(finished=time.time())
         gate_fails = self.unproven(requirements) or self.now_passing()
         if self.require_every_id and gate_fails and session.exitstatus == pytest.ExitCode.OK:
@@ -160,6 +164,8 @@ class ConformanceReport:
                 if result.now_passing
             ],
         }
+        if self.help_pictures is not None:
+            document["doc_screenshots"] = self.help_pictures.to_json()
         (self.directory / "results.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
         (self.directory / "index.html").write_text(self._html(requirements), encoding="utf-8")
         if self.accessibility:
@@ -227,6 +233,23 @@ class ConformanceReport:
             if result.outcome in ("failed", EXPECTED_FAILURE):
                 result.evidence = evidence.load(self.directory, result.nodeid)
 
+    def _attach_help_pictures(self) -> None:
+        """The help page's pictures of this run (the controller's summary), copied beside the report with each
+        difference drawn, so that the HTML shows them."""
+        plugin = self.config.pluginmanager.get_plugin(docshots.PLUGIN_NAME) if self.config is not None else None
+        outcome: docshots.Outcome | None = getattr(plugin, "outcome", None)
+        if outcome is None:
+            return
+        self.help_pictures = outcome
+        shown = self.directory / HELP_PICTURES_FOLDER
+        shown.mkdir(parents=True, exist_ok=True)
+        for picture in outcome.pictures:
+            taken = Path(outcome.folder) / picture.name
+            if picture.taken and taken.is_file():
+                shutil.copyfile(taken, shown / picture.name)
+            if picture.diff and Path(picture.diff).is_file():
+                shutil.copyfile(picture.diff, shown / f"difference-{picture.name}")
+
     def _html(self, requirements: list[RequirementResult]) -> str:
         environment = jinja2.Environment(
             loader=jinja2.PackageLoader("loginspec", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
@@ -245,6 +268,8 @@ class ConformanceReport:
             scenarios=sorted(self.results.values(), key=lambda result: (result.feature, result.name, result.profile)),
             generated=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
             accessibility=self.accessibility,
+            help_pictures=self.help_pictures,
+            help_pictures_folder=HELP_PICTURES_FOLDER,
         )
 
     @pytest.hookimpl

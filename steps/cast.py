@@ -21,10 +21,14 @@ from playwright.sync_api import Error as PlaywrightError
 
 from fake_services.mailsink import MailSinkClient, Message
 from fake_services.mailsink.filters import SubjectMatcher
+from loginspec.docshots import Picture
 from loginspec.evidence import BrowserShot, EmailSeen, Evidence
 from loginspec.people import Person, PersonFactory
 from loginspec.provisioning import Company, ProvisionedUser, UserState
 from loginspec.targets import Target
+
+from . import pictures
+from .pages import moments
 
 if TYPE_CHECKING:
     from .interception import Submission
@@ -100,6 +104,7 @@ class Cast:
         self.company: Company | None = None
         self.misbehaving: set[tuple[str, str]] = set()
         """(provider kind, email) of everyone a provider was asked to misbehave for."""
+        self._watcher: Callable[[], None] | None = None
 
     def person(self, handle: str) -> Member:
         """The member named `handle`, made up on first mention."""
@@ -180,6 +185,23 @@ class Cast:
         """Every page the scenario's people have open now (for the accessibility checks)."""
         return [page for member in self.members.values() for page in member.browsers.values()]
 
+    def help_pictures(self, language: str, wanted: frozenset[str]) -> list[Picture]:
+        """Which of the help page's pictures (`wanted`, by file name) the people's browsers show now
+        (for --doc-screenshots; see steps/pictures.py)."""
+        return pictures.help_pictures(self, language, wanted)
+
+    def watch(self, watcher: Callable[[], None]) -> None:
+        """`watcher` is called whenever a page object has a screen before it within a step (pages/moments.py)."""
+        self._watcher = watcher
+        for member in self.members.values():
+            for page in member.browsers.values():
+                moments.watch(page, watcher)
+
+    def help_screens(self, language: str) -> list[Page]:
+        """The pages whose labels count against the help page's: every page the people have open, on a target
+        in the help page's language."""
+        return self.open_pages() if self.target.contract.language == language else []
+
     def evidence(self, folder: Path) -> Evidence:
         """For the report of a failed scenario: every browser as it is now, the people's emails, and what
         the providers were asked about them (their requests naming a member's email or the company's domain)."""
@@ -231,6 +253,8 @@ class Cast:
                 "framenavigated", lambda frame: member.shown.append(frame.url) if frame is page.main_frame else None
             )
             member.browsers[which] = page
+            if self._watcher is not None:
+                moments.watch(page, self._watcher)
         return member.browsers[which]
 
     def new_page(self) -> Page:

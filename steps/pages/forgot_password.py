@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, expect
 
+from . import moments
 from .screen import Screen
 
 
@@ -23,6 +24,8 @@ class ForgotPasswordPage(Screen):
         return self.control("sent")
 
     def request_for(self, email: str) -> None:
+        expect(self.email).to_be_editable()
+        moments.shown(self.page)
         self.email.fill(email)
         self.reset_button.click()
 

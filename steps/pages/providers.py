@@ -7,6 +7,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from loginspec.targets import Target
 
+from . import moments
+
 
 class ProviderSignInPage:
     def __init__(self, page: Page, target: Target, kind: str) -> None:
@@ -27,6 +29,11 @@ class ProviderSignInPage:
         return self.control("password")
 
     @property
+    def refusal(self) -> Locator:
+        """What the page says when it refuses what was typed (an unknown account, a wrong password)."""
+        return self.control("refusal")
+
+    @property
     def held_answer(self) -> Locator:
         return self.control("held_answer")
 
@@ -44,8 +51,11 @@ class ProviderSignInPage:
             self.control("use_another_account").click()
             expect(self.email).to_be_visible()
         if self.email.is_visible():
+            moments.shown(self.page)
             self.email.fill(email)
             self.control("next").click()
+        expect(self.password).to_be_editable()
+        moments.shown(self.page)
         self.password.fill(password)
         self.control("sign_in").click()
         if self.kind == "microsoft":
