@@ -28,6 +28,10 @@ from .test_readme import WALK_THROUGH, _commands
 
 PROJECT = Path(__file__).resolve().parents[2]
 TARGET_FILE = PROJECT / "examples" / "external-target.toml"
+# The README's walk-through listens on fixed ports: its tests run in one worker (--dist loadgroup), never
+# two deployments at once.
+pytestmark = pytest.mark.xdist_group("readme-walk-through-ports")
+
 HEALTH = (
     "http://127.0.0.1:8025/healthz",
     "http://127.0.0.1:8101/_control/keys",
