@@ -49,8 +49,8 @@ from benchmarks.scenario_timer import ONLY_VARIABLE, OUTPUT_VARIABLE
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "benchmarks" / "README.md"
 LOGS = ROOT / "reports" / "bench"
-FIGURES_START = "<!-- benchmarks/suite.py figures: start -->"
-FIGURES_END = "<!-- benchmarks/suite.py figures: end -->"
+FIGURES_MARK = "<!-- benchmarks/suite.py {block}: {end} -->"
+"""Where --write-readme puts each measurement's tables (suite, stack, overhead, ablated) in the README."""
 
 SCENARIOS = {
     "LOGIN-1 user ID and password": "steps/test_login.py::"
@@ -205,7 +205,7 @@ def measure_stack(rounds: int, presentations: list[str]) -> Section:
             lambda: time_until_line([sys.executable, "-c", _CHILD_START, *shown], "ready", interrupt=False),
         ),
         (
-            "`python -m loginspec.stack` until its banner (start, then seeding the demo people)",
+            "`python -m loginspec.stack` until its banner (English; start, then seeding the demo people)",
             lambda: time_until_line([sys.executable, "-m", "loginspec.stack"], "Press Ctrl-C to stop.", interrupt=True),
         ),
     ]
@@ -419,13 +419,17 @@ def measure_overhead(rounds: int, passes: int, extra: list[str], ablate: list[st
 # Putting it together
 
 
-def write_readme(text: str) -> None:
+def write_readme(blocks: dict[str, str]) -> None:
+    """Each measurement's tables between its marks; the other measurements' figures stay as they are."""
     readme = README.read_text(encoding="utf-8")
-    if FIGURES_START not in readme or FIGURES_END not in readme:
-        raise SystemExit(f"{README} has no {FIGURES_START} ... {FIGURES_END} place for the figures")
-    before, rest = readme.split(FIGURES_START, 1)
-    _, after = rest.split(FIGURES_END, 1)
-    README.write_text(f"{before}{FIGURES_START}\n{text}{FIGURES_END}{after}", encoding="utf-8")
+    for block, text in blocks.items():
+        start, end = FIGURES_MARK.format(block=block, end="start"), FIGURES_MARK.format(block=block, end="end")
+        if start not in readme or end not in readme:
+            raise SystemExit(f"{README} has no place for the figures of {block}: {start} ... {end}")
+        before, rest = readme.split(start, 1)
+        _, after = rest.split(end, 1)
+        readme = f"{before}{start}\n{text}{end}{after}"
+    README.write_text(readme, encoding="utf-8")
 
 
 def main() -> None:
@@ -469,19 +473,23 @@ def main() -> None:
     if arguments.skip_one_worker:
         worker_counts = [workers for workers in worker_counts if workers != 1]
 
-    sections: list[Section] = []
+    blocks: dict[str, list[Section]] = {}
     if "overhead" in wanted:
-        sections += measure_overhead(arguments.rounds, arguments.passes, arguments.harness_option, arguments.ablate)
+        overhead = measure_overhead(arguments.rounds, arguments.passes, arguments.harness_option, arguments.ablate)
+        blocks["ablated" if arguments.ablate else "overhead"] = overhead
     if "stack" in wanted:
-        sections.append(measure_stack(arguments.stack_rounds, presentations))
+        blocks["stack"] = [measure_stack(arguments.stack_rounds, presentations)]
     if "suite" in wanted:
-        sections.append(measure_suite(worker_counts, presentations))
-    cpus = os.cpu_count()
-    heading = f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {cpus} cores; load average as 1 / 5 / 15 minutes.\n\n"
-    text = heading + "\n".join(section.markdown() for section in sections)
-    print(text)
+        blocks["suite"] = [measure_suite(worker_counts, presentations)]
+    heading = (
+        f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores (load average: 1 / 5 / 15 minutes).\n\n"
+    )
+    texts = {
+        block: heading + "\n".join(section.markdown() for section in sections) for block, sections in blocks.items()
+    }
+    print("\n".join(texts.values()))
     if arguments.write_readme:
-        write_readme(text)
+        write_readme(texts)
         print(f"Written into {README}", file=sys.stderr)
 
 
