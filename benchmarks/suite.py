@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -66,6 +67,7 @@ SCENARIOS = {
 }
 SUMMARY = re.compile(r"^=*\s*(?P<counts>\d+ \w+.*?) in (?P<seconds>[\d.]+)s")
 COUNT = re.compile(r"(\d+) (passed|failed|skipped|xfailed|xpassed|errors?|deselected|warnings?)")
+START_TIMEOUT = 120.0
 RAN = ("passed", "failed", "xfailed", "xpassed", "error", "errors")
 
 
@@ -178,13 +180,20 @@ def time_in_process(presentations: tuple[str, ...]) -> float:
 def time_until_line(command: list[str], wanted: str, interrupt: bool) -> float:
     """From starting the process until it prints a line starting with `wanted`."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    # Unbuffered: a process that prints its banner and then waits would otherwise keep it in its buffer.
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     assert process.stdout is not None
     elapsed = None
+    deadline = threading.Timer(START_TIMEOUT, process.kill)  # a process that never prints it fails the round
+    deadline.start()
     for line in process.stdout:
         if line.startswith(wanted):
             elapsed = time.perf_counter() - started
             break
+    deadline.cancel()
     if interrupt:
         process.send_signal(signal.SIGINT)
     process.stdout.read()
