@@ -68,6 +68,7 @@ SCENARIOS = {
 SUMMARY = re.compile(r"^=*\s*(?P<counts>\d+ \w+.*?) in (?P<seconds>[\d.]+)s")
 COUNT = re.compile(r"(\d+) (passed|failed|skipped|xfailed|xpassed|errors?|deselected|warnings?)")
 START_TIMEOUT = 120.0
+NUMBER = re.compile(r"[\d.]+([–-][\d.]+)?")
 RAN = ("passed", "failed", "xfailed", "xpassed", "error", "errors")
 
 
@@ -87,7 +88,8 @@ class Section:
         lines = [f"#### {self.title}", ""]
         if self.rows:
             lines.append("| " + " | ".join(self.header) + " |")
-            lines.append("| " + " | ".join("---" if i == 0 else "---:" for i in range(len(self.header))) + " |")
+            numeric = [all(NUMBER.fullmatch(row[i]) for row in self.rows) for i in range(len(self.header))]
+            lines.append("| " + " | ".join("---:" if right else "---" for right in numeric) + " |")
             lines += ["| " + " | ".join(row) + " |" for row in self.rows]
             lines.append("")
         lines += [f"{note}" for note in self.notes]
@@ -141,7 +143,14 @@ def suite_run(workers: int, presentations: list[str], log: Path) -> list[str]:
 def measure_suite(worker_counts: list[int], presentations: list[str]) -> Section:
     section = Section(
         "Browser suite",
-        header=["workers", "wall s", "scenarios run", "scenarios per minute", "pytest's summary"],
+        header=[
+            "workers",
+            "wall s",
+            "scenarios run",
+            "scenarios per minute",
+            "pytest's summary",
+            "load before → after",
+        ],
     )
     command = "python -m pytest steps -n N -p no:cacheprovider -q " + " ".join(
         f"--presentation {presentation}" for presentation in presentations
@@ -150,8 +159,9 @@ def measure_suite(worker_counts: list[int], presentations: list[str]) -> Section
     LOGS.mkdir(parents=True, exist_ok=True)
     for workers in worker_counts:
         print(f"suite at {workers} worker(s)...", file=sys.stderr, flush=True)
-        with loads(section):
-            section.rows.append(suite_run(workers, presentations, LOGS / f"suite-{workers}-workers.log"))
+        before = load_average()
+        row = suite_run(workers, presentations, LOGS / f"suite-{workers}-workers.log")
+        section.rows.append([*row, f"{before} → {load_average()}"])
     return section
 
 
@@ -183,7 +193,15 @@ def time_until_line(command: list[str], wanted: str, interrupt: bool) -> float:
     # Unbuffered: a process that prints its banner and then waits would otherwise keep it in its buffer.
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        command,
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        # Ctrl-C's signal as a terminal gives it: a background job (`benchmarks.suite ... &`) ignores SIGINT,
+        # and a child would inherit that and never stop.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     elapsed = None
@@ -196,8 +214,11 @@ def time_until_line(command: list[str], wanted: str, interrupt: bool) -> float:
     deadline.cancel()
     if interrupt:
         process.send_signal(signal.SIGINT)
-    process.stdout.read()
-    process.wait(timeout=60)
+    try:
+        process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
     if elapsed is None:
         raise RuntimeError(f"{' '.join(command)} never printed {wanted!r} (exit {process.returncode})")
     return elapsed
@@ -483,18 +504,25 @@ def main() -> None:
         worker_counts = [workers for workers in worker_counts if workers != 1]
 
     blocks: dict[str, list[Section]] = {}
+    stamps: dict[str, str] = {}
+
+    def stamp(block: str) -> None:
+        stamps[block] = time.strftime("%Y-%m-%d %H:%M")
+
     if "overhead" in wanted:
-        overhead = measure_overhead(arguments.rounds, arguments.passes, arguments.harness_option, arguments.ablate)
-        blocks["ablated" if arguments.ablate else "overhead"] = overhead
+        block = "ablated" if arguments.ablate else "overhead"
+        stamp(block)
+        blocks[block] = measure_overhead(arguments.rounds, arguments.passes, arguments.harness_option, arguments.ablate)
     if "stack" in wanted:
+        stamp("stack")
         blocks["stack"] = [measure_stack(arguments.stack_rounds, presentations)]
     if "suite" in wanted:
+        stamp("suite")
         blocks["suite"] = [measure_suite(worker_counts, presentations)]
-    heading = (
-        f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores (load average: 1 / 5 / 15 minutes).\n\n"
-    )
     texts = {
-        block: heading + "\n".join(section.markdown() for section in sections) for block, sections in blocks.items()
+        block: f"Measured {stamps[block]} on {os.cpu_count()} cores; load average over 1 / 5 / 15 minutes.\n\n"
+        + "\n".join(section.markdown() for section in sections)
+        for block, sections in blocks.items()
     }
     print("\n".join(texts.values()))
     if arguments.write_readme:
