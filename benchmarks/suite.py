@@ -305,7 +305,8 @@ def bare_rounds(rounds: int) -> dict[str, list[BareRun]]:
 
 
 def harness_rounds(rounds: int, extra: list[str], ablate: list[str]) -> list[dict[str, Any]]:
-    """The five scenarios through pytest, rounds + 1 times (the first is dropped as a warm-up), in turn."""
+    """The five scenarios through pytest, rounds + 2 times in turn: the first round is a warm-up, and the last
+    one is there so that the test whose teardown ends the session (the stack, the browser) is not counted."""
     with tempfile.TemporaryDirectory(prefix="loginspec-bench-") as folder:
         output = Path(folder) / "timings.json"
         environment = {**os.environ, OUTPUT_VARIABLE: str(output), ONLY_VARIABLE: "\n".join(SCENARIOS.values())}
@@ -314,7 +315,7 @@ def harness_rounds(rounds: int, extra: list[str], ablate: list[str]) -> list[dic
             extra = ["-p", "benchmarks.ablations", *extra]
         command = [
             sys.executable, "-m", "pytest", "steps", "-p", "no:cacheprovider", "-q", "-p", "benchmarks.scenario_timer",
-            "--count", str(rounds + 1), "--repeat-scope", "session", *extra,
+            "--count", str(rounds + 2), "--repeat-scope", "session", *extra,
         ]  # fmt: skip
         LOGS.mkdir(parents=True, exist_ok=True)
         log = LOGS / "harness-overhead.log"
@@ -331,7 +332,8 @@ def harness_rounds(rounds: int, extra: list[str], ablate: list[str]) -> list[dic
 
 def kept(records: list[dict[str, Any]], nodeid: str) -> list[dict[str, Any]]:
     """A scenario's rounds but the warm-up and the one whose teardown also ended the session."""
-    return [r for r in records if r["scenario"] == nodeid and r["round"] > 1 and not r["last"]]
+    last_round = max(record["round"] for record in records)
+    return [r for r in records if r["scenario"] == nodeid and 1 < r["round"] < last_round and not r["last"]]
 
 
 PARTS = (
@@ -421,14 +423,15 @@ def measure_overhead(rounds: int, passes: int, extra: list[str], ablate: list[st
                 f"{statistics.median(sum(run.traffic['events'].values()) for run in yardstick):.0f}",
             ]
         )
-    command = " ".join(["pytest steps -p no:cacheprovider --count ROUNDS+1 --repeat-scope session", *extra])
+    command = " ".join(["pytest steps -p no:cacheprovider --count ROUNDS+2 --repeat-scope session", *extra])
     if ablate:
         comparison.title += f", harness without: {', '.join(ablate)}"
         command = f"{ABLATE_VARIABLE}={','.join(ablate)} {command} -p benchmarks.ablations"
     comparison.notes.insert(
         0,
         f"{rounds} rounds each, in {passes} passes that alternate harness and bare, each pass after a warm-up "
-        "round; the harness's last run of a pass (whose teardown ends the session) is left out. Harness: "
+        "round; the harness's passes end with one more round, not counted either, whose last test's teardown ends "
+        "the session. Harness: "
         f"`{command}`, one worker, the time of each test's whole run protocol; "
         "bare: benchmarks/bare_flows.py, from provisioning to the closed contexts.",
     )
