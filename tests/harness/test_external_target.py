@@ -28,10 +28,6 @@ from .test_readme import WALK_THROUGH, _commands
 
 PROJECT = Path(__file__).resolve().parents[2]
 TARGET_FILE = PROJECT / "examples" / "external-target.toml"
-# The README's walk-through listens on fixed ports: its tests run in one worker (--dist loadgroup), never
-# two deployments at once.
-pytestmark = pytest.mark.xdist_group("readme-walk-through-ports")
-
 HEALTH = (
     "http://127.0.0.1:8025/healthz",
     "http://127.0.0.1:8101/_control/keys",
@@ -41,6 +37,8 @@ HEALTH = (
 )
 
 
+# The README's walk-through listens on fixed ports, so two deployments must never run at once: scripts/test
+# hands a module's tests to one worker (--dist loadfile; xdist 3.8's loadgroup does not group under pytest 9).
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExternalTargets]:
     """The README's commands, in one shell; the control secret is the test's own instead of a random one."""
