@@ -25,6 +25,8 @@ from typing import Any
 import httpx
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from loginspec.people import Person
+
 WORDS = ("copper", "lantern", "orbit", "meadow", "quartz", "harbour", "violet", "thistle", "granite", "cobalt")
 
 
@@ -42,23 +44,10 @@ class Services:
     """The fake Microsoft's control API."""
 
 
-@dataclass(frozen=True)
-class Someone:
-    first_name: str
-    last_name: str
-    email: str
-    username: str
-    password: str
-
-    @property
-    def name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-
-def someone(first_name: str, domain: str = "bare.test") -> Someone:
+def someone(first_name: str, domain: str = "bare.test") -> Person:
     last = "".join(secrets.choice(string.ascii_lowercase) for _ in range(8)).capitalize()
     tag = secrets.token_hex(3)
-    return Someone(first_name, last, f"{first_name.lower()}.{tag}@{domain}", f"{first_name.lower()}{tag}", passphrase())
+    return Person(first_name, last, f"{first_name.lower()}.{tag}@{domain}", f"{first_name.lower()}{tag}", passphrase())
 
 
 def passphrase() -> str:
@@ -70,7 +59,7 @@ def passphrase() -> str:
 
 def create_user(
     services: Services,
-    person: Someone,
+    person: Person,
     role: str = "Standard user",
     state: str = "active",
     company_id: int | None = None,
@@ -124,12 +113,12 @@ def log_in(page: Page, crm: str, user_id: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def expect_main_screen(page: Page, person: Someone) -> None:
+def expect_main_screen(page: Page, person: Person) -> None:
     expect(page.get_by_role("navigation", name="Navigator")).to_be_visible()
     expect(page.get_by_role("region", name="Signed-in user")).to_contain_text(person.name)
 
 
-def create_password(page: Page, person: Someone, password: str) -> None:
+def create_password(page: Page, person: Person, password: str) -> None:
     """The page an emailed link opens: the user ID shown, not editable; password, confirmation, submit."""
     user_id = page.get_by_role("textbox", name="Email")
     expect(user_id).to_have_value(person.email)
