@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import jinja2
@@ -71,7 +73,13 @@ def create_app(settings: Settings) -> Starlette:
     ]
     if settings.test_mode:
         routes += control.routes
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        with database.kept_open():
+            yield
+
     app = Starlette(
+        lifespan=lifespan,
         routes=routes,
         middleware=[
             Middleware(PublicPathsMiddleware, presentation=shown, base_url=settings.base_url),
