@@ -2,11 +2,12 @@
 A and AA, once per distinct screen per run.
 
 After each step the plugin looks at the pages the scenario's people have open (through `PageSource`,
-which the scenario's state offers); a page of the target whose screen was not checked yet in this run
-is checked. A screen is its address without query and with the parts that change from person to person
-(tokens, numbers) made `*`, and its title. xdist workers claim a screen by creating a file, so each is
-checked once; each check leaves its violations beside it, and the run's controller gathers them into
-`accessibility.json` and the report. A violation fails the run unless the target file expects it:
+which the scenario's state offers) and have navigated since it last looked; a page of the target whose
+screen was not checked yet in this run is checked. A screen is its address without query and with the
+parts that change from person to person (tokens, numbers) made `*`, and its title. xdist workers claim a
+screen by creating a file, so each is checked once; each check leaves its violations beside it, and the
+run's controller gathers them into `accessibility.json` and the report. A violation fails the run unless
+the target file expects it:
 
     [accessibility.expected]
     "color-contrast" = "the brand colours, to be changed in the next release"
@@ -17,11 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
@@ -37,6 +39,10 @@ _VARYING = re.compile(r"^(?:\d+|[A-Za-z0-9_\-.~%]{16,})$")
 @runtime_checkable
 class PageSource(Protocol):
     def open_pages(self) -> list[Page]: ...
+
+    def navigations(self, page: Page) -> int:
+        """How many times the page's main frame has navigated so far."""
+        ...
 
 
 @dataclass
@@ -74,16 +80,28 @@ class Checker:
         self.expected = expected
         self._axe = Axe()
         self._seen: set[str] = set()
+        self._looked_at: WeakKeyDictionary[Page, int] = WeakKeyDictionary()
         folder.mkdir(parents=True, exist_ok=True)
 
-    def check_pages(self, pages: Iterable[Page]) -> None:
+    def check_pages(self, pages: Iterable[Page], navigations: Callable[[Page], int] | None = None) -> None:
+        """`navigations` counts a page's navigations: one that has not navigated since it was last looked at
+        still shows the screen it showed then, and is passed over without asking the browser for its title."""
         for page in pages:
             if page.is_closed() or not page.url.startswith(self.origins):
                 continue
+            navigated = navigations(page) if navigations is not None else None
+            if navigated is not None and self._looked_at.get(page) == navigated:
+                continue
             try:
-                title, content_type = page.evaluate("[document.title, document.contentType]")
+                title, content_type, state = page.evaluate(
+                    "[document.title, document.contentType, document.readyState]"
+                )
             except PlaywrightError:
                 continue  # navigating away at this moment: the next step will see where it lands
+            if state == "loading":
+                continue  # not parsed yet (no title, part of the page): the next step will see it whole
+            if navigated is not None:
+                self._looked_at[page] = navigated
             if content_type != "text/html":
                 continue  # a plain-text answer (a refusal of a malformed request), which the browser only wraps
             screen = screen_of(page.url, title)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from playwright.sync_api import BrowserContext, Cookie, Page
+from playwright.sync_api import BrowserContext, Cookie, Frame, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from fake_services.mailsink import MailSinkClient, Message
@@ -75,9 +75,11 @@ class Member:
     old_password: str | None = None
     addresses: dict[str, str] = field(default_factory=dict)
     visits: list[Visit] = field(default_factory=list)
+    """Every response the member's browsers received, where the cast records traffic (read it through the cast)."""
     visit_mark: int = 0
     asked_for: list[str] = field(default_factory=list)
-    """The address of every request the member's browsers made, answered or not."""
+    """The address of every request the member's browsers made, answered or not, where the cast records
+    traffic (read it through the cast)."""
     shown: list[str] = field(default_factory=list)
     """The address of every page each of the member's browsers showed (committed, not redirected), in order."""
     shown_mark: int = 0
@@ -96,15 +98,25 @@ class Member:
 
 
 class Cast:
-    def __init__(self, target: Target, people: PersonFactory, new_context: Callable[..., BrowserContext]) -> None:
+    def __init__(
+        self,
+        target: Target,
+        people: PersonFactory,
+        new_context: Callable[..., BrowserContext],
+        records_traffic: bool = False,
+    ) -> None:
         self.target = target
         self.people = people
         self._new_context = new_context
+        self.records_traffic = records_traffic
+        """Whether the people's browsers record every request and response: only for the steps that read them,
+        since the driver then sends five messages for each request a page makes."""
         self.members: dict[str, Member] = {}
         self.company: Company | None = None
         self.misbehaving: set[tuple[str, str]] = set()
         """(provider kind, email) of everyone a provider was asked to misbehave for."""
         self._watcher: Callable[[], None] | None = None
+        self._navigations: dict[Page, int] = {}
 
     def person(self, handle: str) -> Member:
         """The member named `handle`, made up on first mention."""
@@ -242,24 +254,48 @@ class Cast:
         member = self.person(handle)
         if which not in member.browsers:
             page = self._new_context(java_script_enabled=javascript).new_page()
-            page.on(
-                "response",
-                lambda response: member.visits.append(
-                    Visit(response.url, response.status, response.request.resource_type, response.headers)
-                ),
-            )
-            page.on("request", lambda request: member.asked_for.append(request.url))
-            page.on(
-                "framenavigated", lambda frame: member.shown.append(frame.url) if frame is page.main_frame else None
-            )
+            if self.records_traffic:
+                page.on(
+                    "response",
+                    lambda response: member.visits.append(
+                        Visit(response.url, response.status, response.request.resource_type, response.headers)
+                    ),
+                )
+                page.on("request", lambda request: member.asked_for.append(request.url))
+            page.on("framenavigated", lambda frame: self._navigated(member, page, frame))
             member.browsers[which] = page
             if self._watcher is not None:
                 moments.watch(page, self._watcher)
         return member.browsers[which]
 
+    def _navigated(self, member: Member, page: Page, frame: Frame) -> None:
+        if frame is page.main_frame:
+            member.shown.append(frame.url)
+            self._navigations[page] = self._navigations.get(page, 0) + 1
+
+    def navigations(self, page: Page) -> int:
+        """How many times one of the people's pages has navigated (for the accessibility checks)."""
+        return self._navigations.get(page, 0)
+
     def new_page(self) -> Page:
         """A page in a browser of its own that belongs to nobody: for replaying cookies, for instance."""
         return self._new_context().new_page()
+
+    def requests_made(self, handle: str, since: int = 0) -> list[str]:
+        """The address of every request `handle`'s browsers made (from the `since`-th on), answered or not."""
+        return self._recorded(handle).asked_for[since:]
+
+    def responses(self, handle: str, since: int = 0) -> list[Visit]:
+        """Every response `handle`'s browsers received (from the `since`-th on): pages, redirects, resources."""
+        return self._recorded(handle).visits[since:]
+
+    def _recorded(self, handle: str) -> Member:
+        if not self.records_traffic:
+            raise AssertionError(
+                "this step reads the browsers' requests and responses, which this feature's browsers do not record:"
+                " its step module needs a `browser_traffic` fixture that returns True (see steps/conftest.py)"
+            )
+        return self.person(handle)
 
     def last_page(self, handle: str, origin: str) -> Visit:
         """The last page `handle`'s browsers loaded from `origin` (a 200, not a redirect)."""
@@ -281,9 +317,9 @@ class Cast:
         The provider's log is read, where the request is seen arriving; but a provider shared by several
         workers logs everyone's sign-ins, so an entry counts only when one of the member's browsers asked
         for exactly that path and query (the CRM's state, nonce and code challenge make them unique)."""
+        asked = {_path_and_query(url) for url in self.requests_made(handle, since)}
         if not (self.company and self.company.sso_provider):
             return []
-        asked = {_path_and_query(url) for url in self.person(handle).asked_for[since:]}
         entries = self.target.identity_providers[self.company.sso_provider].control.requests("authorize")
         return [entry for entry in entries if (entry["path"], _query_key(entry["query"])) in asked]
 
@@ -296,8 +332,7 @@ class Cast:
 
     def pages_visited(self, handle: str, origin: str, since: int = 0) -> list[Visit]:
         """The page responses (redirects included) from `origin` that `handle`'s browsers got since `since`."""
-        visits = self.person(handle).visits[since:]
-        return [visit for visit in visits if visit.is_page and visit.url.startswith(origin)]
+        return [visit for visit in self.responses(handle, since) if visit.is_page and visit.url.startswith(origin)]
 
 
 def _query_key(query: dict[str, str]) -> tuple[tuple[str, str], ...]:

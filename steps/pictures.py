@@ -120,7 +120,7 @@ def _followed_activation_link(cast: Cast, member: Member) -> bool:
     """The last emailed link the member's browsers asked for is an email's Activate now link."""
     activate_now = cast.target.contract.email_link("Activate now").casefold()
     emailed = {link.href: link.text.casefold() == activate_now for message in member.emails for link in message.links}
-    followed = [address for address in member.asked_for if address in emailed]
+    followed = [address for address in cast.requests_made(member.handle) if address in emailed]
     return bool(followed) and emailed[followed[-1]]
 
 

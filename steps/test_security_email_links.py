@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+import pytest
 from pytest_bdd import parsers, scenarios, then, when
 
 from loginspec.contract import Contract
@@ -18,6 +19,12 @@ from .links import token_of
 from .pages.forgot_password import ForgotPasswordPage
 
 scenarios("security/email_links.feature")
+
+
+@pytest.fixture
+def browser_traffic() -> bool:
+    """Steps here read the pages an emailed link leads to and where the browser was sent."""
+    return True
 
 
 def _token(cast: Cast, name: str, label: str = "Activate now") -> str:
@@ -90,7 +97,7 @@ def pages_without_referrer(cast: Cast, target: Target, label: str) -> None:
 @then("the page loaded nothing from another site")
 def nothing_from_elsewhere(cast: Cast, target: Target) -> None:
     member = next(member for member in cast.members.values() if member.browsers)
-    foreign = [url for url in member.asked_for if not url.startswith((target.base_url, "data:"))]
+    foreign = [url for url in cast.requests_made(member.handle) if not url.startswith((target.base_url, "data:"))]
     assert not foreign, f"the page asked another site for: {foreign}"
 
 

@@ -25,7 +25,6 @@ def creates_given_password(cast: Cast, target: Target, name: str, password: str)
     member = cast.person(name)
     member.person = member.person.with_password(password)
     page = CreatePasswordPage(cast.browser(name), target)
-    page.expect_shown()
     page.create(password)
 
 
@@ -66,7 +65,6 @@ def follows_link_without_script(cast: Cast, name: str, anchor: str) -> None:
 @when(parsers.parse('{name:w} tries to create the password "{password}" in that browser'))
 def tries_password_without_script(cast: Cast, target: Target, name: str, password: str) -> None:
     page = CreatePasswordPage(cast.browser(name, NO_SCRIPT), target)
-    page.expect_shown()
     page.create(password)
 
 

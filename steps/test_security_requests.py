@@ -31,6 +31,13 @@ from .pages.login import LoginPage
 
 scenarios("security/requests.feature")
 
+
+@pytest.fixture
+def browser_traffic() -> bool:
+    """Steps here read the headers of the last page shown."""
+    return True
+
+
 ATTACKER_ORIGIN = "http://evil.test"
 
 

@@ -26,6 +26,12 @@ scenarios("security/sessions.feature")
 
 
 @pytest.fixture
+def browser_traffic() -> bool:
+    """Steps here read the headers of the last page shown."""
+    return True
+
+
+@pytest.fixture
 def planted_cookies() -> list[dict[str, str]]:
     """The cookies someone planted in a browser before its owner signed in."""
     return []

@@ -6,6 +6,7 @@ import base64
 import hashlib
 from urllib.parse import parse_qsl, quote, urlsplit
 
+import pytest
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, scenarios, then, when
 
@@ -21,6 +22,12 @@ from .pages.activation import CreatePasswordPage, SingleSignOnActivationPage
 from .pages.sso import SingleSignOnFailedPage
 
 scenarios("sso.feature")
+
+
+@pytest.fixture
+def browser_traffic() -> bool:
+    """Steps here read the sign-in requests sent to the provider and the answers brought back."""
+    return True
 
 
 # Signing in again
@@ -111,7 +118,9 @@ def redeemed_with_verifier(cast: Cast, target: Target) -> None:
     assert cast.company and cast.company.sso_provider
     provider = target.identity_providers[cast.company.sso_provider]
     challenge = _authorization_request(cast, member.handle)["code_challenge"]
-    answers = [visit.url for visit in member.visits if visit.is_page and is_answer_to_crm(target, visit.url)]
+    answers = [
+        visit.url for visit in cast.responses(member.handle) if visit.is_page and is_answer_to_crm(target, visit.url)
+    ]
     code = dict(parse_qsl(urlsplit(answers[-1]).query))["code"]
     token_requests = [entry for entry in provider.control.requests("token") if entry["form"].get("code") == code]
     assert len(token_requests) == 1, f"expected one token request for the code, saw {len(token_requests)}"
@@ -119,7 +128,7 @@ def redeemed_with_verifier(cast: Cast, target: Target) -> None:
     derived = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     assert derived == challenge
     # The verifier proves the redeemer started the sign-in only while no browser has seen it.
-    seen = [url for url in member.asked_for if verifier in url or quote(verifier, safe="") in url]
+    seen = [url for url in cast.requests_made(member.handle) if verifier in url or quote(verifier, safe="") in url]
     assert not seen, f"the code verifier travelled through the browser: {seen[:2]}"
 
 
@@ -143,7 +152,6 @@ def filled_in_password_form(cast: Cast, target: Target, contract: Contract, name
     page = cast.browser(name)
     page.goto(cast.email_link(name, "Activate now", cast.email(name, subject="")))
     form = CreatePasswordPage(page, target)
-    form.expect_shown()
     password = cast.person(name).person.password
     with trapped_submission(page, target, carrying=password) as caught:
         form.create(password)

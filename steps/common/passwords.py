@@ -35,7 +35,6 @@ def asked_to_create_password(cast: Cast, target: Target, name: str, name2: str) 
 @when(parsers.parse("{name:w} creates the password and confirms it"))
 def creates_password(cast: Cast, target: Target, name: str) -> None:
     page = CreatePasswordPage(cast.browser(name), target)
-    page.expect_shown()
     page.create(cast.person(name).person.password)
 
 
@@ -59,7 +58,6 @@ def tries_password(cast: Cast, target: Target, contract: Contract, name: str, ch
     password = _password_for(cast, contract, name, choice)
     member.attempted_password = password
     page = CreatePasswordPage(cast.browser(name), target)
-    page.expect_shown()
     page.create(password)
 
 
@@ -69,7 +67,6 @@ def tries_mismatched_confirmation(cast: Cast, target: Target, name: str) -> None
     password = cast.new_password(name)
     member.attempted_password = password
     page = CreatePasswordPage(cast.browser(name), target)
-    page.expect_shown()
     page.create(password, confirmation=cast.new_password(name))
 
 

@@ -15,6 +15,10 @@ class Layout(Enum):
     IDENTIFIER_FIRST = "identifier first"
 
 
+_LAYOUTS: dict[str, Layout] = {}
+"""Each target's layout, by the target's name: a property of the target, so worked out on its first sign-in."""
+
+
 class LoginPage(Screen):
     screen = "login"
 
@@ -55,21 +59,26 @@ class LoginPage(Screen):
         return self.control("forgot_password")
 
     def open(self) -> LoginPage:
+        """Go to the login screen. What comes next waits for it: typing waits for its field, checks for what
+        they check."""
         self.page.goto(self.target.login_url)
-        self.expect_shown()
         return self
 
     def expect_shown(self) -> None:
         expect(self.heading).to_be_visible()
 
     def layout(self) -> Layout:
-        """Which layout this screen shows, once it shows either: a password field, or Next without one."""
-        expect(self.password.or_(self.next_button).first).to_be_visible()
-        return Layout.ONE_PAGE if self.password.is_visible() else Layout.IDENTIFIER_FIRST
+        """Which layout the target's login screen has: on the first sign-in, once this screen shows either a
+        password field or Next without one."""
+        known = _LAYOUTS.get(self.target.name)
+        if known is None:
+            expect(self.password.or_(self.next_button).first).to_be_visible()
+            known = Layout.ONE_PAGE if self.password.is_visible() else Layout.IDENTIFIER_FIRST
+            _LAYOUTS[self.target.name] = known
+        return known
 
     def give_user_id(self, user_id: str) -> Layout:
         """Type the user ID and, on an identifier-first screen, go on with Next."""
-        expect(self.user_id).to_be_editable()
         layout = self.layout()
         self.user_id.fill(user_id)
         if layout is Layout.IDENTIFIER_FIRST:
@@ -82,7 +91,7 @@ class LoginPage(Screen):
         expect(self.password).to_be_editable()
 
     def sign_in(self, user_id: str, password: str) -> None:
-        self.enter_user_id(user_id)
+        self.give_user_id(user_id)
         self.password.fill(password)
         self.log_in_button.click()
 
@@ -94,7 +103,6 @@ class LoginPage(Screen):
 
     def try_to_submit(self, user_id: str, password: str) -> None:
         """Fill in what this layout shows first and submit it, without waiting for what follows."""
-        expect(self.user_id).to_be_editable()
         layout = self.layout()
         self.user_id.fill(user_id)
         if layout is Layout.IDENTIFIER_FIRST:

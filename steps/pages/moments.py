@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from weakref import WeakKeyDictionary
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page, expect
 
 _WATCHERS: WeakKeyDictionary[Page, Callable[[], None]] = WeakKeyDictionary()
 
@@ -21,8 +21,11 @@ def watch(page: Page, watcher: Callable[[], None]) -> None:
     _WATCHERS[page] = watcher
 
 
-def shown(page: Page) -> None:
-    """The page shows a screen a person looks at before acting on it."""
+def shown(page: Page, once_visible: Locator | None = None) -> None:
+    """The page shows a screen a person looks at before acting on it (once `once_visible` shows, if given:
+    the action that follows would wait for it anyway, so only a watcher waits for it here)."""
     watcher = _WATCHERS.get(page)
     if watcher is not None:
+        if once_visible is not None:
+            expect(once_visible).to_be_visible()
         watcher()

@@ -24,7 +24,6 @@ class SettingsLoginPage(Screen):
 
     def open(self) -> SettingsLoginPage:
         self.page.goto(self.target.settings_login_url)
-        self.expect_shown()
         return self
 
     def expect_shown(self) -> None:

@@ -41,6 +41,25 @@ def test_axe_finds_a_violation_in_a_real_page_and_checks_each_screen_once(tmp_pa
     assert "image-alt" in {violation.rule for violation in check.violations}
 
 
+def test_a_page_that_has_not_navigated_since_it_was_looked_at_is_passed_over(tmp_path: Path) -> None:
+    with sync_playwright() as playwright:
+        executable = find_chromium(None, playwright.chromium.executable_path)
+        browser = playwright.chromium.launch(executable_path=executable, args=launch_arguments(None))
+        page = browser.new_page()
+        page.set_content('<html lang="en"><title>First</title><main><p>One</p></main></html>')
+        checker = accessibility.Checker(tmp_path, ["about:blank"], {})
+        navigations = {"count": 1}
+        checker.check_pages([page], lambda _page: navigations["count"])
+        page.evaluate("document.title = 'Second'")  # another screen, though nothing navigated
+        checker.check_pages([page], lambda _page: navigations["count"])
+        not_looked_at_again = {check.title for check in accessibility.gather(tmp_path)}
+        navigations["count"] = 2
+        checker.check_pages([page], lambda _page: navigations["count"])
+        browser.close()
+    assert not_looked_at_again == {"First"}
+    assert {check.title for check in accessibility.gather(tmp_path)} == {"First", "Second"}
+
+
 def _report_with(tmp_path: Path, pytestconfig: pytest.Config, expected: str) -> tuple[ConformanceReport, object]:
     report = ConformanceReport(pytestconfig, tmp_path / "report")
     folder = tmp_path / "report" / accessibility.FOLDER

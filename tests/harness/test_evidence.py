@@ -15,7 +15,7 @@ pytest_plugins = ["pytester"]
 PROJECT = Path(__file__).resolve().parents[2]
 
 CONFTEST = """
-from steps.conftest import cast, contract, reply  # noqa: F401
+from steps.conftest import browser_traffic, cast, contract, reply  # noqa: F401
 
 pytest_plugins = [
     "loginspec.plugin",
