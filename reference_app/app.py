@@ -73,6 +73,7 @@ def create_app(settings: Settings) -> Starlette:
     ]
     if settings.test_mode:
         routes += control.routes
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         with database.kept_open():
