@@ -143,9 +143,21 @@ def return_address() -> ReturnAddress:
     return ReturnAddress()
 
 
+_RETURN_ADDRESSES: dict[str, ReturnAddress] = {}
+"""What each target showed, by the target's name: a property of the target, so found out once a run."""
+
+
 def _learn_return_address(cast: Cast, target: Target, name: str, learnt: ReturnAddress) -> None:
     """Found as a user meets it: a signed-out visit to a page of the CRM lands on the login screen with
     that page's path in a query parameter."""
+    known = _RETURN_ADDRESSES.get(target.name)
+    if known is None:
+        known = _RETURN_ADDRESSES[target.name] = _find_return_address(cast, target, name)
+    learnt.parameter, learnt.own_path = known.parameter, known.own_path
+
+
+def _find_return_address(cast: Cast, target: Target, name: str) -> ReturnAddress:
+    learnt = ReturnAddress()
     page = log_in(cast, target, name, browser="probe")
     expect_main_screen(cast, target, name, browser="probe")
     deep_link = MainScreen(page, target).other_areas()[0]
@@ -160,6 +172,7 @@ def _learn_return_address(cast: Cast, target: Target, name: str, learnt: ReturnA
     found = [key for key, value in parse_qsl(urlsplit(landed).query) if value == learnt.own_path]
     assert found, f"the login screen at {landed} names no return address {learnt.own_path}"
     learnt.parameter = found[0]
+    return learnt
 
 
 @when(parsers.parse('{name:w} is sent to the login screen with the return address "{address}"'))
