@@ -4,8 +4,9 @@
 
 Only for measuring: the scenarios benchmarks/suite.py times still pass without these, others may not.
 Since 2026-12-03 the harness itself records traffic only where steps read it, works the layout out once
-per target and leaves out the readiness checks listed below except the new-password form's; the
-ablations are kept so that the figures recorded before can be measured again.
+per target and leaves out the readiness checks listed below (this ablation goes further: it drops the
+new-password form's check in Then steps too); the ablations are kept so that the figures recorded before
+can be measured again.
 
 - listeners: the people's browsers (steps/cast.py) get no `response`, `request` and `framenavigated`
   listeners, so the driver sends the client no event for each request and response;
