@@ -11,21 +11,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from . import scenario_project
+
 pytest_plugins = ["pytester"]
 
 PROJECT = Path(__file__).resolve().parents[2]
 
-CONFTEST = """
-from steps.conftest import browser_traffic, cast, contract, reply  # noqa: F401
-
-pytest_plugins = [
-    "loginspec.plugin",
-    "steps.common.people",
-    "steps.common.signing_in",
-    "steps.common.email_links",
-    "steps.common.passwords",
-]
-"""
+CONFTEST = scenario_project.conftest("people", "signing_in", "email_links", "passwords")
 
 FEATURE = """
 Feature: Help page pictures

@@ -10,21 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from . import scenario_project
+
 pytest_plugins = ["pytester"]
 
 PROJECT = Path(__file__).resolve().parents[2]
 
-CONFTEST = """
-from steps.conftest import browser_traffic, cast, contract, reply  # noqa: F401
-
-pytest_plugins = [
-    "loginspec.plugin",
-    "steps.common.people",
-    "steps.common.signing_in",
-    "steps.common.single_sign_on",
-    "steps.common.email_links",
-]
-"""
+CONFTEST = scenario_project.conftest("people", "signing_in", "single_sign_on", "email_links")
 
 FEATURE = """
 Feature: Evidence
