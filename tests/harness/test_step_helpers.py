@@ -6,11 +6,14 @@ import base64
 import json
 import math
 import secrets
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
 
+from loginspec.people import PersonFactory
+from steps.cast import Cast
 from steps.inspection import decoded_forms, randomness_bits, reveals
 from steps.links import tamper, token_of
 
@@ -262,3 +265,18 @@ def test_a_request_sent_as_another_browser_takes_that_browsers_hidden_values() -
         ("confirm_password", "anns new secret"),
         ("extra", "1"),
     ]
+
+
+# steps.cast
+
+
+def test_reading_browser_traffic_where_none_is_recorded_fails_instead_of_finding_nothing() -> None:
+    def no_browser(**options: object) -> object:
+        raise AssertionError("no browser is needed here")
+
+    cast = Cast(SimpleNamespace(), PersonFactory(), no_browser)  # type: ignore[arg-type]
+    for read in (cast.requests_made, cast.responses, cast.authorizations, cast.authorizations_since_mark):
+        with pytest.raises(AssertionError, match="browser_traffic"):
+            read("Ann")
+    recording = Cast(SimpleNamespace(), PersonFactory(), no_browser, records_traffic=True)  # type: ignore[arg-type]
+    assert recording.requests_made("Ann") == [] and recording.responses("Ann") == []
