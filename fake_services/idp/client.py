@@ -90,8 +90,9 @@ class IdentityProviderControl:
         (the hd claim), or none for a consumer account, and optionally `picture` (URL) and `locale`
         (default "en"; a picture URL is made up when none is given).
 
-        Returns, for Microsoft, {"email", "name", "tid", "oid", "subs": {client_id: sub}} (the sub
-        differs per application), and for Google {"email", "name", "sub", "hd"}.
+        Returns, for Microsoft, {"email", "name", "tid", "oid", "iss", "subs": {client_id: sub}} (the sub
+        differs per application), and for Google {"email", "name", "sub", "iss", "hd"}; "iss" is the
+        issuer of the user's ID tokens.
         """
         payload = {"email": email, "password": password, "name": name, "tenant": tenant, "domain": domain}
         payload.update({"picture": picture, "locale": locale})
@@ -100,6 +101,11 @@ class IdentityProviderControl:
     def user(self, email: str) -> dict[str, Any]:
         """The same ids add_user returned, with subs for clients registered since."""
         return self._object("GET", f"/users/{quote(email, safe='@')}")
+
+    def sign_in_browser(self, email: str) -> dict[str, Any]:
+        """A new provider session with the user signed in; returns the session cookie ({name, value, path,
+        secure, httpOnly, sameSite}) to add to a browser for the provider's site."""
+        return _field(self._object("POST", "/sessions", {"email": email}), "cookie", dict)
 
     def end_session(self, email: str) -> int:
         """Sign the user out of every browser, as if they signed out elsewhere. Returns how many."""

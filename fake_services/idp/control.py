@@ -79,6 +79,7 @@ def control_routes() -> list[BaseRoute]:
         Route("/_control/clients", register_client, methods=["POST"], name="control_register_client"),
         Route("/_control/users", add_user, methods=["POST"], name="control_add_user"),
         Route("/_control/users/{email}", get_user, methods=["GET"], name="control_get_user"),
+        Route("/_control/sessions", sign_in_browser, methods=["POST"], name="control_sign_in_browser"),
         Route("/_control/sessions/end", end_sessions, methods=["POST"], name="control_end_sessions"),
         Route("/_control/sessions/expire", expire_sessions, methods=["POST"], name="control_expire_sessions"),
         Route("/_control/keys", keys, methods=["GET"], name="control_keys"),
@@ -160,6 +161,29 @@ async def get_user(request: Request) -> Response:
     if user is None:
         return ControlInputError("no such user", status_code=404).response()
     return JSONResponse(provider.flavour.describe_user(user, provider.directory.clients()))
+
+
+async def sign_in_browser(request: Request) -> Response:
+    """A new browser session with the user signed in, as after the password and "Stay signed in? No";
+    the answer is the session cookie for the caller to put into a browser."""
+    provider = provider_of(request)
+    try:
+        email = required_text(await read_json_object(request), "email")
+    except ControlInputError as error:
+        return error.response()
+    user = provider.directory.user(email)
+    if user is None:
+        return ControlInputError("no such user", status_code=404).response()
+    session = provider.sessions.sign_in(None, user.email, provider.now(), provider.settings.session_lifetime)
+    cookie = {
+        "name": provider.flavour.session_cookie,
+        "value": session.session_id,
+        "path": "/",
+        "secure": provider.flavour.secure_cookies,
+        "httpOnly": True,
+        "sameSite": "Lax",
+    }
+    return JSONResponse({"email": user.email, "cookie": cookie}, status_code=201)
 
 
 async def end_sessions(request: Request) -> Response:

@@ -286,6 +286,7 @@ class GoogleFlavour(Flavour):
             "email": user.email,
             "name": user.name,
             "sub": user.object_id,
+            "iss": self.issuer,
             "hd": user.realm,
             "picture": user.picture,
             "locale": user.locale,

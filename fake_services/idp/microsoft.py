@@ -515,6 +515,7 @@ class MicrosoftFlavour(Flavour):
             "name": user.name,
             "tid": user.realm,
             "oid": user.object_id,
+            "iss": self.issuer(str(user.realm)),
             "subs": {client.client_id: self.pairwise_subject(user, client.client_id) for client in clients},
         }
 

@@ -2,7 +2,49 @@
 
 from __future__ import annotations
 
-from tests.idp.support import Browser, Party, parse_page, redeem, redirect_params, sign_in, start_authorization
+from urllib.parse import urlsplit
+
+import pytest
+
+from fake_services.idp import ControlError
+from tests.idp.support import (
+    Browser,
+    Party,
+    http_client,
+    parse_page,
+    redeem,
+    redirect_params,
+    sign_in,
+    start_authorization,
+    verified_claims,
+)
+
+
+def test_a_session_made_through_the_control_api_signs_the_browser_in_silently(party: Party, visitor: Browser) -> None:
+    cookie = party.provider.control.sign_in_browser(party.email)
+    assert (cookie["path"], cookie["httpOnly"], cookie["sameSite"]) == ("/", True, "Lax")
+    host = urlsplit(party.provider.control_url).hostname or ""
+    visitor.http.cookies.set(cookie["name"], cookie["value"], domain=host)
+    params = redirect_params(start_authorization(visitor, party, prompt="none"))
+    claims = verified_claims(party, redeem(party, params["code"]).json()["id_token"])
+    described = party.provider.control.user(party.email)
+    assert claims["iss"] == described["iss"]
+    assert claims["sub"] == (described["subs"][party.client_id] if party.is_microsoft else described["sub"])
+    assert party.provider.control.end_session(party.email) == 1
+
+
+def test_a_session_is_made_only_for_a_user_the_provider_has(party: Party) -> None:
+    with pytest.raises(ControlError) as refused:
+        party.provider.control.sign_in_browser("nobody@" + party.email.partition("@")[2])
+    assert refused.value.status_code == 404
+    with http_client(party.provider) as http:
+        for body in ({}, {"email": 42}, {"email": "x" * 5000}, [party.email]):
+            answer = http.post("/_control/sessions", json=body)
+            assert answer.status_code == 400, (body, answer.text)
+            assert answer.json()["error"]
+        truncated = http.post("/_control/sessions", content=b"{", headers={"content-type": "application/json"})
+        assert truncated.status_code == 400
+    assert party.provider.control.end_session(party.email) == 0
 
 
 def test_ended_session_needs_a_fresh_sign_in(party: Party, visitor: Browser) -> None:
