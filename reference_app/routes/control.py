@@ -144,11 +144,14 @@ async def create_user(request: Request, context: AppContext) -> Response:
     email = _address(_text(document, "email", required=profile == "online"), addresses.checked_email, "email")
     username = _text(document, "username", required=profile == "onsite", max_length=64)
     state = _choice(document, "state", USER_STATES, "active") or "active"
+    identity = _sso_identity(document)
     password = document.get("password")
     if password is not None and not isinstance(password, str):
         raise BadControlRequest("password must be a string")
-    if state != "invited" and not password:
-        raise BadControlRequest("active and disabled users need a password")
+    if identity and (state == "invited" or password):
+        raise BadControlRequest("a user linked to a provider's account is active or disabled, without a password")
+    if state != "invited" and not password and not identity:
+        raise BadControlRequest("active and disabled users need a password or an sso_identity")
     with context.database.transaction() as db:
         role = _role_named(context, db, _text(document, "role", max_length=100) or "Standard user")
         company_id = document.get("company_id") or accounts.default_company(db).id
@@ -157,6 +160,8 @@ async def create_user(request: Request, context: AppContext) -> Response:
         raise BadControlRequest("role must name an existing role")
     if company is None:
         raise BadControlRequest("company_id must name an existing company")
+    if identity and not company.sso_provider:
+        raise BadControlRequest("sso_identity needs a company that signs in with a provider")
     password_hash = None
     if password:
         chosen = await new_passwords.choose(context, password, None, email=email, name=name, username=username)
@@ -176,6 +181,10 @@ async def create_user(request: Request, context: AppContext) -> Response:
                 password_hash=password_hash,
                 now=context.clock.now(),
             )
+            if identity:
+                if accounts.find_user_by_identity(db, *identity) is not None:
+                    raise accounts.AlreadyTaken("sso_identity")
+                accounts.link_identity(db, user.id, *identity)
             if state == "disabled":
                 accounts.set_status(db, user.id, "disabled")
     except accounts.AlreadyTaken as taken:
@@ -198,6 +207,19 @@ async def create_user(request: Request, context: AppContext) -> Response:
         },
         status_code=201,
     )
+
+
+def _sso_identity(document: dict[str, Any]) -> tuple[str, str] | None:
+    """The provider's account a user is linked to, as single sign-on activation links it: the issuer
+    and subject of the provider's ID tokens."""
+    value = document.get("sso_identity")
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"issuer", "subject"}:
+        raise BadControlRequest("sso_identity must be an object with exactly issuer and subject")
+    issuer = _text(value, "issuer", required=True, max_length=2048) or ""
+    subject = _text(value, "subject", required=True, max_length=255) or ""
+    return issuer, subject
 
 
 def _role_named(context: AppContext, db: sqlite3.Connection, name: str) -> accounts.Role | None:

@@ -18,7 +18,7 @@ from fake_services.mailsink import MailSink
 from fake_services.mailsink.message import Message
 from fake_services.serving import BackgroundServer
 from reference_app.app import create_app
-from reference_app.settings import Settings
+from reference_app.settings import IdentityProviderSettings, Settings
 
 from .conftest import CONTROL_SECRET, CSRF_FIELD, PASSWORD, Browserless, RunningApp
 
@@ -142,6 +142,13 @@ def quick_online_app(tmp_path: Path, sink: MailSink) -> Iterator[RunningApp]:
 @pytest.fixture(name="onsite_app")
 def quick_onsite_app(tmp_path: Path, sink: MailSink) -> Iterator[RunningApp]:
     yield from start_app("onsite", tmp_path, sink, **QUICK_HASHING)
+
+
+@pytest.fixture(name="sso_app")
+def quick_sso_app(tmp_path: Path, sink: MailSink) -> Iterator[RunningApp]:
+    """Online, with a Microsoft identity provider configured (nothing needs to answer at its address)."""
+    provider = IdentityProviderSettings("microsoft", "http://login.microsoftonline.test:1", "id", "secret")
+    yield from start_app("online", tmp_path, sink, identity_providers=(provider,), **QUICK_HASHING)
 
 
 # People

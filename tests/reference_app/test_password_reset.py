@@ -14,7 +14,6 @@ from fake_services.mailsink import MailSink
 from fake_services.mailsink.message import Message
 from reference_app import tokens
 from reference_app.database import Database
-from reference_app.settings import IdentityProviderSettings
 
 from .conftest import PASSWORD, RunningApp
 from .http_flows import (  # noqa: F401  (quick_*: the app fixtures, with quick hashing)
@@ -32,6 +31,7 @@ from .http_flows import (  # noqa: F401  (quick_*: the app fixtures, with quick 
     opens_crm,
     quick_online_app,
     quick_onsite_app,
+    quick_sso_app,
     rows,
     signed_in_user,
     snapshot,
@@ -42,13 +42,6 @@ from .http_flows import (  # noqa: F401  (quick_*: the app fixtures, with quick 
 
 RESET_SUBJECT = "Reset your"
 STALL = 0.5  # seconds the app waits for a mail server that does not answer
-
-
-@pytest.fixture
-def sso_app(tmp_path: Path, sink: MailSink) -> Iterator[RunningApp]:
-    """Online, with a Microsoft identity provider configured (nothing needs to answer at its address)."""
-    provider = IdentityProviderSettings("microsoft", "http://login.microsoftonline.test:1", "id", "secret")
-    yield from start_app("online", tmp_path, sink, identity_providers=(provider,), **QUICK_HASHING)
 
 
 @pytest.fixture
