@@ -181,8 +181,7 @@ Feature: Forgot your password?
 
   @online @SSO-7
   Scenario Outline: A single sign-on user asking for a reset is sent to <provider> and the company's IT
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     When Ann asks to reset the password from the login screen
     Then an email arrives for Ann saying the password is managed by <provider>
     And the email has no link to reset a CRM password

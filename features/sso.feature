@@ -40,9 +40,8 @@ Feature: Log in with single sign-on
 
   @online @SSO-3
   Scenario Outline: While signed in at <provider>, logging in to the CRM asks for no credentials
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    When Ann selects Log out in the Personal settings menu
-    And Ann logs in to the CRM with the email address
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
+    When Ann logs in to the CRM with the email address
     Then the CRM main screen opens for Ann
     And <provider> did not ask Ann for credentials
 
@@ -53,8 +52,7 @@ Feature: Log in with single sign-on
 
   @online @SSO-4 @SSO-7
   Scenario Outline: The email address leads to <provider> however its domain is written
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     And Ann's <provider> session has ended
     When Ann logs in to the CRM with the email address, its domain in capitals
     Then the <provider> sign-in page asks Ann to sign in
@@ -83,8 +81,7 @@ Feature: Log in with single sign-on
 
   @online @SSO-4
   Scenario Outline: No longer signed in at <provider>, the user verifies at <provider>'s sign-in pages
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     And Ann's <provider> session has ended
     When Ann logs in to the CRM with the email address
     Then the <provider> sign-in page asks Ann for the password
@@ -98,8 +95,7 @@ Feature: Log in with single sign-on
 
   @online @SSO-5
   Scenario Outline: When <provider> reports an error, the user is sent to IT support and not signed in
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     And <provider> will refuse Ann's next sign-in with access_denied
     When Ann logs in to the CRM with the email address
     Then Ann is told to contact the company's IT support
@@ -112,8 +108,7 @@ Feature: Log in with single sign-on
 
   @online @SSO-5 @SEC-23
   Scenario Outline: A disabled user signing in with <provider> is sent to IT support and not signed in
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     And Ada is an administrator
     And Ada has disabled Ann in the Users screen
     When Ann logs in to the CRM with the email address
@@ -127,8 +122,7 @@ Feature: Log in with single sign-on
 
   @online @SSO-5
   Scenario Outline: When the user cancels at <provider>, the user is sent to IT support and not signed in
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     And Ann's <provider> session has ended
     When Ann logs in to the CRM with the email address
     And Ann cancels at <provider>
@@ -142,8 +136,7 @@ Feature: Log in with single sign-on
 
   @online @SSO-7
   Scenario Outline: A single sign-on user is not offered a CRM password
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     And Ann's <provider> session has ended
     When Ann enters the email address on the CRM login screen
     Then the <provider> sign-in page asks Ann to sign in
@@ -172,8 +165,7 @@ Feature: Log in with single sign-on
 
   @online @SSO-6 @SEC-30
   Scenario Outline: An answer from <provider> is refused when its state <tampering>
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     When Ann's next answer from <provider> is held back on its way to the CRM
     And Ann logs in to the CRM with the email address
     And the held answer is delivered <tampering>
@@ -187,8 +179,7 @@ Feature: Log in with single sign-on
 
   @online @SEC-30
   Scenario Outline: A replayed answer from <provider> is refused
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     When Ann's next answer from <provider> is held back on its way to the CRM
     And Ann logs in to the CRM with the email address
     And the held answer is delivered as it is
@@ -209,8 +200,7 @@ Feature: Log in with single sign-on
 
   @online @SEC-31 @SEC-32
   Scenario Outline: The CRM uses PKCE with S256 and a nonce at <provider>, also where the provider insists on it
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     And <provider> will refuse Ann's next sign-in unless it carries an S256 code challenge
     When Ann logs in to the CRM with the email address
     Then the CRM main screen opens for Ann
@@ -225,8 +215,7 @@ Feature: Log in with single sign-on
 
   @online @SSO-6
   Scenario Outline: A forged or mismatched ID token from <provider> is refused at sign-in: <misbehaviour>
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     And <provider> will answer Ann's next sign-in with <misbehaviour>
     When Ann logs in to the CRM with the email address
     Then Ann is told to contact the company's IT support
@@ -312,8 +301,7 @@ Feature: Log in with single sign-on
 
   @online @SEC-36
   Scenario Outline: After logging out of the CRM, no new session starts without the user, even signed in at <provider>
-    Given Ann is a single sign-on user of a company that signs in with <provider>
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with <provider>, is signed in there but not in the CRM
     When Ann logs in to the CRM with the email address
     Then the CRM main screen opens for Ann
     When Ann selects Log out in the Personal settings menu

@@ -181,8 +181,12 @@ class BundledStack:
                 http=http,
                 mail=MailSinkClient(self.mail_url, transport=transport_for(host_map, self.verify)),
                 identity_providers={
-                    "microsoft": IdentityProvider("microsoft", self.microsoft.base_url, self.microsoft.control),
-                    "google": IdentityProvider("google", self.google.base_url, self.google.control),
+                    "microsoft": IdentityProvider(
+                        "microsoft", self.microsoft.base_url, self.microsoft.control, client_id=CLIENT_ID
+                    ),
+                    "google": IdentityProvider(
+                        "google", self.google.base_url, self.google.control, client_id=CLIENT_ID
+                    ),
                 },
                 login_path=presentation.load(settings.presentation).public_path("/login"),
                 settings_login_path=presentation.load(settings.presentation).public_path("/settings/login"),

@@ -37,6 +37,14 @@ class Company:
 
 
 @dataclass(frozen=True)
+class SsoIdentity:
+    """A provider's account as its ID tokens name it."""
+
+    issuer: str
+    subject: str
+
+
+@dataclass(frozen=True)
 class ProvisionedUser:
     id: int
     person: Person
@@ -60,11 +68,15 @@ class Provisioner(Protocol):
         company: Company | None = None,
         send_activation_email: bool = False,
         with_password: bool = False,
+        sso_identity: SsoIdentity | None = None,
     ) -> ProvisionedUser:
         """A user of the target in `state`; the person's password is stored for active and disabled users.
 
         `with_password` also stores it for an invited user (one an administrator set before activation),
         so that only the account's state, not a missing password, can keep that user out.
+        `sso_identity`: an active or disabled user of a single sign-on company, linked to that account at
+        the provider as activation through the provider links it, and without a CRM password (the
+        capability `linked_sso_users`).
         """
         ...
 
@@ -110,21 +122,22 @@ class HttpProvisioner:
         company: Company | None = None,
         send_activation_email: bool = False,
         with_password: bool = False,
+        sso_identity: SsoIdentity | None = None,
     ) -> ProvisionedUser:
-        answer = self._call(
-            "POST",
-            "/users",
-            {
-                "name": person.name,
-                "email": person.email,
-                "username": person.username,
-                "password": person.password if state != "invited" or with_password else None,
-                "role": role,
-                "state": state,
-                "company_id": company.id if company else None,
-                "send_activation_email": send_activation_email,
-            },
-        )
+        keeps_password = sso_identity is None and (state != "invited" or with_password)
+        document: dict[str, Any] = {
+            "name": person.name,
+            "email": person.email,
+            "username": person.username,
+            "password": person.password if keeps_password else None,
+            "role": role,
+            "state": state,
+            "company_id": company.id if company else None,
+            "send_activation_email": send_activation_email,
+        }
+        if sso_identity is not None:
+            document["sso_identity"] = {"issuer": sso_identity.issuer, "subject": sso_identity.subject}
+        answer = self._call("POST", "/users", document)
         return ProvisionedUser(answer["id"], person, answer["user_id"], answer["role"], state, answer["company_id"])
 
     def advance_clock(self, seconds: float) -> None:

@@ -23,6 +23,7 @@ A target file (TOML), for `--target-file`:
     base_url = "http://login.microsoftonline.test:8101"
     control_url = "http://10.1.2.3:8101"
     follow_target_clock = true                      # optional: its clock moves with the target's
+    client_id = "crm"                               # optional: the target's client there, if not the only one
 
     [targets.online]                                # one table per profile the deployment offers
     base_url = "https://crm.example.test"
@@ -73,7 +74,7 @@ from . import contract as ui_contract
 from .catalogue import PROFILES
 from .contract import Contract, ContractError
 from .net import HostMap, http_client, mapped_address, parse_resolver_rules, transport_for
-from .provisioning import HttpProvisioner, Provisioner
+from .provisioning import HttpProvisioner, Provisioner, SsoIdentity
 from .relay import RelaySettingsError, check_relay, relay_settings
 from .tls import UntrustedCertificate, client_context, verified_spki
 
@@ -86,6 +87,18 @@ class IdentityProvider:
     follows_target_clock: bool = False
     """Move the provider's clock with the target's, for a target that checks its tokens' times against
     its own (moved) clock; the bundled reference checks them against real time, so its providers do not."""
+    client_id: str | None = None
+    """The target's client id at this provider, where Microsoft's subject differs per client (pairwise);
+    None when the provider has only the target's client registered."""
+
+    def identity_for_target(self, account: dict[str, Any]) -> SsoIdentity | None:
+        """The issuer and subject this provider's ID tokens give the target for an account, as the fake's
+        control API describes the account; None when the target's client is not known here."""
+        if "subs" not in account:  # Google: one subject for every client
+            return SsoIdentity(account["iss"], account["sub"])
+        subjects: dict[str, str] = account["subs"]
+        client_id = self.client_id or (next(iter(subjects)) if len(subjects) == 1 else None)
+        return SsoIdentity(account["iss"], subjects[client_id]) if client_id in subjects else None
 
 
 @dataclass(frozen=True)
@@ -293,6 +306,9 @@ def _fill(
         follows = table.get("follow_target_clock", False)
         if not isinstance(follows, bool):
             raise TargetFileError(f"{where}: 'follow_target_clock' must be true or false")
+        client_id = table.get("client_id")
+        if client_id is not None and not (isinstance(client_id, str) and client_id):
+            raise TargetFileError(f"{where}: 'client_id' must be a non-empty string")
         providers[kind] = IdentityProvider(
             kind,
             _url(table, "base_url", where),
@@ -302,6 +318,7 @@ def _fill(
                 transport=transport_for(host_map, verify),
             ),
             follows,
+            client_id,
         )
     targets.providers = list(providers.values())
     for profile, table in _table(document, "targets", "").items():

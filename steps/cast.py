@@ -24,7 +24,7 @@ from fake_services.mailsink.filters import SubjectMatcher
 from loginspec.docshots import Picture
 from loginspec.evidence import BrowserShot, EmailSeen, Evidence
 from loginspec.people import Person, PersonFactory
-from loginspec.provisioning import Company, ProvisionedUser, UserState
+from loginspec.provisioning import Company, ProvisionedUser, SsoIdentity, UserState
 from loginspec.targets import Target
 
 from . import pictures
@@ -134,6 +134,7 @@ class Cast:
         company: Company | None | _Default = _Default.SCENARIO_COMPANY,
         send_activation_email: bool = False,
         with_password: bool = False,
+        sso_identity: SsoIdentity | None = None,
     ) -> Member:
         """`handle` made a user of the target: a Standard user of the scenario's company unless told."""
         member = self.person(handle)
@@ -145,6 +146,7 @@ class Cast:
             company=self.company if company is _Default.SCENARIO_COMPANY else company,
             send_activation_email=send_activation_email,
             with_password=with_password,
+            sso_identity=sso_identity,
         )
         return member
 

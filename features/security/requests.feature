@@ -90,8 +90,7 @@ Feature: Requests and headers
 
   @online @SEC-29 @needs-refusal-status
   Scenario: A broken answer from an identity provider gets a generic error
-    Given Ann is a single sign-on user of a company that signs in with Microsoft 365
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with Microsoft 365, is signed in there but not in the CRM
     When Ann's next answer from Microsoft 365 is held back on its way to the CRM
     And Ann logs in to the CRM with the email address
     And the held answer is delivered with its code garbled

@@ -72,8 +72,7 @@ Feature: Sessions
 
   @online @SEC-20
   Scenario: Single sign-on issues a new session id too; a planted one never signs in
-    Given Ann is a single sign-on user of a company that signs in with Microsoft 365
-    And Ann has logged out of the CRM
+    Given Ann, a single sign-on user of a company that signs in with Microsoft 365, is signed in there but not in the CRM
     And someone has planted session cookies in Ann's browser before Ann logs in
     When Ann logs in to the CRM with the email address
     Then Ann's browser holds session ids other than the planted ones

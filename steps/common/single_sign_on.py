@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, then, when
 
+from loginspec.provisioning import SsoIdentity
 from loginspec.targets import IdentityProvider, Target
 
 from ..cast import Cast, Reply
 from ..inspection import INTERNALS
 from ..journeys import PROVIDERS, activate_with_provider, expect_main_screen
 from ..pages.activation import CreatePasswordPage, SingleSignOnActivationPage
+from ..pages.crm import MainScreen
 from ..pages.login import LoginPage
 from ..pages.providers import ProviderSignInPage
 from ..pages.sso import SingleSignOnFailedPage
@@ -31,7 +34,8 @@ def _company_with(cast: Cast, target: Target, provider: str) -> None:
     cast.company = target.provisioner.create_company(name, email_domain=domain, sso_provider=kind, sso_tenant=tenant)
 
 
-def _provider_account(cast: Cast, target: Target, name: str, provider: str) -> None:
+def _provider_account(cast: Cast, target: Target, name: str, provider: str) -> dict[str, Any]:
+    """The person's account at the company's provider, as the provider's control API describes it."""
     assert cast.company and cast.company.sso_tenant
     person = cast.person(name).person
     realm = (
@@ -39,7 +43,32 @@ def _provider_account(cast: Cast, target: Target, name: str, provider: str) -> N
         if PROVIDERS[provider] == "microsoft"
         else {"domain": cast.company.sso_tenant}
     )
-    provider_of(target, provider).control.add_user(person.email, person.password, person.name, **realm)
+    return provider_of(target, provider).control.add_user(person.email, person.password, person.name, **realm)
+
+
+def _linkable_identity(target: Target, provider: str, account: dict[str, Any]) -> SsoIdentity | None:
+    """The provider's account as the target will see it, if the target can be given a user linked to it."""
+    if not target.contract.capabilities["linked_sso_users"].present:
+        return None
+    return provider_of(target, provider).identity_for_target(account)
+
+
+def _signed_in_at_provider(cast: Cast, target: Target, name: str, provider: str) -> None:
+    """A provider session for the person, put into the first browser as the provider's own cookie."""
+    idp = provider_of(target, provider)
+    cookie = idp.control.sign_in_browser(cast.person(name).person.email)
+    cast.browser(name).context.add_cookies(
+        [
+            {
+                "name": cookie["name"],
+                "value": cookie["value"],
+                "url": idp.base_url,
+                "secure": cookie["secure"],
+                "httpOnly": cookie["httpOnly"],
+                "sameSite": cookie["sameSite"],
+            }
+        ]
+    )
 
 
 def _invite(cast: Cast, name: str) -> None:
@@ -64,13 +93,28 @@ def provider_account_and_invitation(cast: Cast, target: Target, name: str, provi
     _invite(cast, name)
 
 
-@given(parsers.parse("{name:w} is a single sign-on user of a company that signs in with {provider}"))
+@given(
+    parsers.parse(
+        "{name:w}, a single sign-on user of a company that signs in with {provider},"
+        " is signed in there but not in the CRM"
+    )
+)
 def single_sign_on_user(cast: Cast, target: Target, name: str, provider: str) -> None:
+    """As after activating through the provider and logging out of the CRM: the user is active and linked
+    to the provider's account, and the first browser still has a session at the provider. Made through
+    the provisioning interface where the target can link a user (linked_sso_users), else through the pages."""
     _company_with(cast, target, provider)
-    _provider_account(cast, target, name, provider)
-    _invite(cast, name)
-    activate_with_provider(cast, target, name, PROVIDERS[provider])
-    expect_main_screen(cast, target, name)
+    identity = _linkable_identity(target, provider, _provider_account(cast, target, name, provider))
+    if identity is None:
+        _invite(cast, name)
+        activate_with_provider(cast, target, name, PROVIDERS[provider])
+        expect_main_screen(cast, target, name)
+        MainScreen(cast.browser(name), target).log_out()
+        LoginPage(cast.browser(name), target).expect_shown()
+    else:
+        cast.provision(name, sso_identity=identity)
+        _signed_in_at_provider(cast, target, name, provider)
+    cast.mark(name)
 
 
 # Activation through the provider

@@ -120,3 +120,36 @@ def test_the_crm_sends_a_single_sign_on_user_to_the_provider_it_is_registered_wi
     sign_in_page = browser.get(authorize)
     assert sign_in_page.status_code == 200, "the provider refused the CRM's client or redirect URI"
     browser.close()
+
+
+@pytest.mark.parametrize("kind", ["microsoft", "google"])
+def test_a_user_provisioned_linked_to_the_providers_account_signs_in_through_it(
+    deployment: ExternalTargets, kind: str
+) -> None:
+    """The identity the harness works out for the target (the only client registered at the provider)
+    is the one the CRM sees in the provider's ID token; a provider session made through the fake's
+    control API makes the sign-in silent, as the single sign-on Background relies on."""
+    target = deployment.targets["online"]
+    provider = target.identity_providers[kind]
+    person = PersonFactory().person()
+    domain = person.email.partition("@")[2]
+    tenant = provider.control.add_tenant(name="Acme", domain=domain) if kind == "microsoft" else domain
+    company = target.provisioner.create_company("Acme", email_domain=domain, sso_provider=kind, sso_tenant=tenant)
+    realm = {"tenant": tenant} if kind == "microsoft" else {"domain": domain}
+    identity = provider.identity_for_target(
+        provider.control.add_user(person.email, person.password, person.name, **realm)
+    )
+    assert identity is not None
+    target.provisioner.create_user(person, company=company, sso_identity=identity)
+    cookie = provider.control.sign_in_browser(person.email)
+    browser = http_client(parse_resolver_rules("MAP *.test 127.0.0.1"))
+    browser.cookies.set(cookie["name"], cookie["value"], domain=urlsplit(provider.base_url).hostname or "")
+    page = read_page(browser.get(target.login_url).text, target.login_url)
+    form = next(form for form in page.forms if form.method == "post")
+    answer = browser.post(form.action, data={**form.hidden, "user_id": person.email})
+    for _ in range(4):  # the CRM, the provider (silent, from its session), the CRM's callback
+        if answer.status_code not in (302, 303):
+            break
+        answer = browser.get(httpx.URL(str(answer.url)).join(answer.headers["location"]))
+    assert answer.status_code == 200 and person.name in answer.text, (answer.url, answer.text[:300])
+    browser.close()

@@ -12,7 +12,7 @@ import pytest
 from fake_services.idp import MicrosoftProvider
 from fake_services.mailsink import MailSink
 from fake_services.serving import BackgroundServer
-from loginspec.provisioning import HttpProvisioner
+from loginspec.provisioning import HttpProvisioner, SsoIdentity
 from loginspec.targets import ExternalTargets, TargetFileError, load_target_file
 from loginspec.tls import LocalAuthority
 from reference_app.app import create_app
@@ -146,6 +146,27 @@ def test_a_missing_identity_provider_field_is_named(tmp_path: Path) -> None:
     text = ONLINE_ONLY + '\n[identity_providers.google]\nbase_url = "http://accounts.google.test"\n'
     with pytest.raises(TargetFileError, match=r"identity_providers\.google: 'control_url' is required"):
         load_target_file(write(tmp_path, text))
+
+
+def test_a_providers_client_id_picks_the_targets_subject_among_several(tmp_path: Path) -> None:
+    account = {"iss": "https://login.microsoftonline.test/t/v2.0", "subs": {"crm": "s-crm", "other": "s-other"}}
+    text = ONLINE_ONLY + (
+        '\n[identity_providers.microsoft]\nbase_url = "http://login.microsoftonline.test"\n'
+        'control_url = "http://127.0.0.1:8101"\n'
+    )
+    named = load_target_file(write(tmp_path, text + 'client_id = "crm"\n'))
+    assert named.targets["online"].identity_providers["microsoft"].identity_for_target(account) == SsoIdentity(
+        account["iss"], "s-crm"
+    )
+    named.close()
+    unnamed = load_target_file(write(tmp_path, text))
+    provider = unnamed.targets["online"].identity_providers["microsoft"]
+    assert provider.identity_for_target(account) is None
+    only_one = {**account, "subs": {"crm": "s-crm"}}
+    assert provider.identity_for_target(only_one) == SsoIdentity(account["iss"], "s-crm")
+    unnamed.close()
+    with pytest.raises(TargetFileError, match=r"identity_providers\.microsoft: 'client_id' must be a non-empty string"):
+        load_target_file(write(tmp_path, text + "client_id = 7\n"))
 
 
 def test_an_unknown_profile_is_refused(tmp_path: Path) -> None:
