@@ -110,25 +110,47 @@ def _server_time(response: Response) -> float:
     return timing["responseStart"] - timing["requestStart"]
 
 
+# When the first answers cannot tell, up to this many times as many are timed before the verdict.
+MOST_ANSWERS_FACTOR = 3
+
+
+def _time_failures(cast: Cast, target: Target, timings: list[Timing], name: str, known: bool, unknown: bool) -> None:
+    """One wrong password for `name` and one for a user ID nobody has, as asked, in one browser."""
+    page = cast.browser(name, "timing")
+    if known:
+        response = _answer_to_sign_in(page, target, cast.user_id(name), cast.people.passphrase())
+        timings.append(Timing(known=True, ms=_server_time(response)))
+    if unknown:
+        stranger = cast.people.person().user_id(target.profile)
+        response = _answer_to_sign_in(page, target, stranger, cast.people.passphrase())
+        timings.append(Timing(known=False, ms=_server_time(response)))
+
+
+def _alike(timings: list[Timing]) -> bool:
+    """The quickest answers of each kind: a busy machine only ever adds time, so they show the work done.
+    A missing dummy hash shows as unknown IDs answering several times faster."""
+    known = [timing.ms for timing in timings if timing.known]
+    unknown = [timing.ms for timing in timings if not timing.known]
+    return min(unknown) > 0.5 * min(known)
+
+
 @when(
     parsers.parse("wrong passwords are tried {count:d} times for {name:w} and {count2:d} times for user IDs nobody has")
 )
 def timed_failures(cast: Cast, target: Target, timings: list[Timing], count: int, name: str, count2: int) -> None:
-    page = cast.browser(name, "timing")
     for number in range(max(count, count2)):
-        if number < count:
-            response = _answer_to_sign_in(page, target, cast.user_id(name), cast.people.passphrase())
-            timings.append(Timing(known=True, ms=_server_time(response)))
-        if number < count2:
-            stranger = cast.people.person().user_id(target.profile)
-            response = _answer_to_sign_in(page, target, stranger, cast.people.passphrase())
-            timings.append(Timing(known=False, ms=_server_time(response)))
+        _time_failures(cast, target, timings, name, known=number < count, unknown=number < count2)
 
 
-@then("the answers for unknown user IDs take about as long as those for Ann")
-def timings_alike(timings: list[Timing]) -> None:
+@then(parsers.parse("the answers for unknown user IDs take about as long as those for {name:w}"))
+def timings_alike(cast: Cast, target: Target, timings: list[Timing], name: str) -> None:
+    """On a loaded machine every one of the first few answers of one kind can be slowed, so that its quickest
+    is not the work done; then pairs of answers are added, up to MOST_ANSWERS_FACTOR times as many, until
+    the quickest ones agree. More answers only bring each kind's quickest closer to its work, so a target
+    whose unknown IDs skip the hash stays unlike however many are timed."""
+    most = MOST_ANSWERS_FACTOR * len(timings)
+    while not _alike(timings) and len(timings) < most:
+        _time_failures(cast, target, timings, name, known=True, unknown=True)
     known = [timing.ms for timing in timings if timing.known]
     unknown = [timing.ms for timing in timings if not timing.known]
-    # The quickest answers of each kind: a busy machine only ever adds time, so they show the work done.
-    # A missing dummy hash shows as unknown IDs answering several times faster; noise stays inside this.
-    assert min(unknown) > 0.5 * min(known), (known, unknown)
+    assert _alike(timings), (known, unknown)
