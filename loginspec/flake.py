@@ -18,6 +18,20 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_ARGUMENTS = ("--presentation", "en", "--presentation", "nb")
+PYTEST_RAN = (0, 1)  # every test passed, or some failed; any other exit means the suite did not run as asked
+
+
+class RunNotMade(SystemExit):
+    """A run that did not run the suite (a collection error, a usage error, nothing selected): it counts
+    neither as passed nor as failed, and the measurement stops."""
+
+
+def check_run(seed: int, returncode: int, document: dict[str, Any] | None, output: str) -> None:
+    ran = [s for s in (document or {}).get("scenarios", []) if s["outcome"] in ("passed", "failed")]
+    if returncode not in PYTEST_RAN or not ran:
+        raise RunNotMade(
+            f"run with seed {seed} ran no scenarios (pytest's exit status {returncode}); pytest said:\n{output[-3000:]}"
+        )
 
 
 def run_once(folder: Path, seed: int, workers: str, extra: list[str]) -> dict[str, Any]:
@@ -25,12 +39,13 @@ def run_once(folder: Path, seed: int, workers: str, extra: list[str]) -> dict[st
         sys.executable, "-m", "pytest", "steps", "-n", workers, "-p", "no:cacheprovider", "-q",
         "--shuffle", str(seed), "--conformance-report", str(folder), *extra,
     ]  # fmt: skip
+    results = folder / "results.json"
+    results.unlink(missing_ok=True)  # from an earlier measurement into the same folder
     started = time.monotonic()
     completed = subprocess.run(command, capture_output=True, text=True)
-    results = folder / "results.json"
-    if not results.is_file():
-        raise SystemExit(f"run with seed {seed} wrote no report; pytest said:\n{completed.stdout[-3000:]}")
-    document = json.loads(results.read_text(encoding="utf-8"))
+    document = json.loads(results.read_text(encoding="utf-8")) if results.is_file() else None
+    check_run(seed, completed.returncode, document, completed.stdout + completed.stderr)
+    assert document is not None
     return {"seed": seed, "seconds": round(time.monotonic() - started, 1), "scenarios": document["scenarios"]}
 
 

@@ -72,13 +72,6 @@ def old_password_still_works(cast: Cast, target: Target, name: str) -> None:
     expect_main_screen(cast, target, name, browser="old password")
 
 
-@given(parsers.parse("{name:w} has logged out of the CRM"))
-def has_logged_out(cast: Cast, target: Target, name: str) -> None:
-    MainScreen(cast.browser(name), target).log_out()
-    cast.mark(name)
-    LoginPage(cast.browser(name), target).expect_shown()
-
-
 @given(parsers.parse("{name:w} is logged in to the CRM in a second browser"))
 def logged_in_second_browser(cast: Cast, target: Target, name: str) -> None:
     log_in(cast, target, name, browser="second")

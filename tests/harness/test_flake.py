@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loginspec.flake import tally
+from loginspec.flake import RunNotMade, check_run, tally
 
 pytest_plugins = ["pytester"]
 
@@ -64,3 +64,15 @@ def test_the_tally_counts_first_attempts_per_scenario() -> None:
     assert summary["scenario_runs"] == 4 and summary["failed_runs"] == 1
     assert summary["first_attempt_pass_rate"] == 0.75
     assert summary["failures"] == {"b": {"failed": 1, "passed": 1}}
+
+
+def test_a_run_that_ran_no_scenarios_stops_the_measurement() -> None:
+    """Seen once: a preflight error stopped every run at collection, and twenty empty runs were reported
+    as twenty runs without a failure."""
+    one_passed = {"scenarios": [{"nodeid": "a", "outcome": "passed"}, {"nodeid": "b", "outcome": "skipped"}]}
+    check_run(1, 0, one_passed, "")
+    check_run(1, 1, {"scenarios": [{"nodeid": "a", "outcome": "failed"}]}, "")
+    for returncode, document in ((2, one_passed), (0, {"scenarios": []}), (5, None), (0, None)):
+        with pytest.raises(RunNotMade, match="ran no scenarios") as stopped:
+            check_run(3, returncode, document, "ERROR preflight")
+        assert "ERROR preflight" in str(stopped.value)

@@ -3,6 +3,10 @@ runs, naming the step and the files (real pytest runs through pytester, with and
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -112,3 +116,16 @@ def test_a_definition_no_scenario_uses_is_named(run) -> None:  # type: ignore[no
 
 def test_a_partial_run_does_not_call_the_definitions_it_left_out_unused(run) -> None:  # type: ignore[no-untyped-def]
     run(FEATURE, UNUSED, "-k", "opening").assert_outcomes(passed=1)
+
+
+def test_the_projects_own_features_and_steps_fit() -> None:
+    """Collecting the browser suite runs the preflight over features/ and steps/: a step definition left
+    unused by a change to the features stops every run (and CI's) before a scenario starts."""
+    project = Path(__file__).resolve().parents[2]
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "steps", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert collected.returncode == 0, collected.stdout[-3000:] + collected.stderr[-2000:]
