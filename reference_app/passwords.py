@@ -39,7 +39,9 @@ class PolicyResult:
         return not self.problems
 
 
-_CONTROL_CATEGORIES = ("Cc", "Zl", "Zp")  # control characters and the Unicode line and paragraph separators
+# Control characters, the Unicode line and paragraph separators, and lone surrogates (which a JSON escape
+# such as "\ud800" can carry, and no UTF-8 text or database can hold).
+_CONTROL_CATEGORIES = ("Cc", "Zl", "Zp", "Cs")
 
 
 def has_control_characters(text: str) -> bool:

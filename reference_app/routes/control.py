@@ -160,8 +160,8 @@ async def create_user(request: Request, context: AppContext) -> Response:
         raise BadControlRequest("role must name an existing role")
     if company is None:
         raise BadControlRequest("company_id must name an existing company")
-    if identity and not company.sso_provider:
-        raise BadControlRequest("sso_identity needs a company that signs in with a provider")
+    if identity:
+        _check_issuer(context, company, identity[0])
     password_hash = None
     if password:
         chosen = await new_passwords.choose(context, password, None, email=email, name=name, username=username)
@@ -204,6 +204,7 @@ async def create_user(request: Request, context: AppContext) -> Response:
             "role": role.name,
             "state": state,
             "company_id": company.id,
+            "sso_identity": {"issuer": identity[0], "subject": identity[1]} if identity else None,
         },
         status_code=201,
     )
@@ -220,6 +221,16 @@ def _sso_identity(document: dict[str, Any]) -> tuple[str, str] | None:
     issuer = _text(value, "issuer", required=True, max_length=2048) or ""
     subject = _text(value, "subject", required=True, max_length=255) or ""
     return issuer, subject
+
+
+def _check_issuer(context: AppContext, company: accounts.Company, issuer: str) -> None:
+    """The identity must be one the company's provider can sign in: its issuer is the one the CRM expects."""
+    provider = context.identity_providers.get(company.sso_provider or "")
+    if provider is None or not company.sso_tenant:
+        raise BadControlRequest("sso_identity needs a company that signs in with a provider")
+    expected = provider.expected_issuer(company.sso_tenant)
+    if issuer != expected:
+        raise BadControlRequest(f"sso_identity's issuer must be {expected}, the company's provider")
 
 
 def _role_named(context: AppContext, db: sqlite3.Connection, name: str) -> accounts.Role | None:

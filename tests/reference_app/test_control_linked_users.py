@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import json
+
+import httpx
 import pytest
 
-from .conftest import PASSWORD, RunningApp
+from .conftest import CONTROL_SECRET, PASSWORD, RunningApp, http_client
 from .http_flows import one, quick_sso_app, rows  # noqa: F401  (quick_sso_app: the fixture sso_app)
 
-ISSUER = "https://login.microsoftonline.test/t-1/v2.0"
+ISSUER = "http://login.microsoftonline.test:1/t-1/v2.0"  # the sso_app's Microsoft, the company's tenant
 
 
 def _company(app: RunningApp) -> int:
@@ -20,6 +23,16 @@ def _company(app: RunningApp) -> int:
     assert answer.status_code == 201, answer.text
     company_id: int = answer.json()["id"]
     return company_id
+
+
+def _post_user(app: RunningApp, document: dict[str, object]) -> httpx.Response:
+    """The document as JSON text with every non-ASCII character escaped, lone surrogates included."""
+    with http_client(app.url) as client:
+        return client.post(
+            "/_control/users",
+            content=json.dumps(document).encode(),
+            headers={"Authorization": f"Bearer {CONTROL_SECRET}", "Content-Type": "application/json"},
+        )
 
 
 def _linked(company_id: int, email: str, subject: str = "subject-1", **fields: object) -> dict[str, object]:
@@ -37,6 +50,7 @@ def test_a_linked_user_is_active_without_a_password(sso_app: RunningApp) -> None
     answer = sso_app.control("POST", "/users", _linked(company_id, "sam@fabrikam.test"))
     assert answer.status_code == 201, answer.text
     assert answer.json()["state"] == "active"
+    assert answer.json()["sso_identity"] == {"issuer": ISSUER, "subject": "subject-1"}
     query = "SELECT status, password_hash, sso_issuer, sso_subject FROM users WHERE id = ?"
     stored = one(sso_app, query, answer.json()["id"])
     assert tuple(stored) == ("active", None, ISSUER, "subject-1")
@@ -67,6 +81,10 @@ def test_an_identity_links_one_user_only(sso_app: RunningApp) -> None:
         {"sso_identity": {"issuer": ISSUER, "subject": "x" * 256}},
         {"sso_identity": {"issuer": ISSUER, "subject": "line\nbreak"}},
         {"sso_identity": {"issuer": 7, "subject": "s"}},
+        {"sso_identity": {"issuer": ISSUER, "subject": "\ud800"}},
+        {"sso_identity": {"issuer": "http://login.microsoftonline.test:1/t-2/v2.0", "subject": "s"}},
+        {"sso_identity": {"issuer": "https://accounts.google.com", "subject": "s"}},
+        {"name": "Sam \udfff Single"},
     ],
     ids=lambda change: next(iter(change)) + ":" + str(change[next(iter(change))])[:20],
 )
@@ -74,7 +92,7 @@ def test_a_malformed_or_misplaced_identity_is_refused_and_nothing_is_stored(
     sso_app: RunningApp, change: dict[str, object]
 ) -> None:
     company_id = _company(sso_app)
-    answer = sso_app.control("POST", "/users", _linked(company_id, "sam@fabrikam.test") | change)
+    answer = _post_user(sso_app, _linked(company_id, "sam@fabrikam.test") | change)
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]
     assert rows(sso_app, "SELECT 1 FROM users WHERE email = 'sam@fabrikam.test'") == []
