@@ -135,9 +135,15 @@ class HttpProvisioner:
             "company_id": company.id if company else None,
             "send_activation_email": send_activation_email,
         }
-        if sso_identity is not None:
-            document["sso_identity"] = {"issuer": sso_identity.issuer, "subject": sso_identity.subject}
+        linked = {"issuer": sso_identity.issuer, "subject": sso_identity.subject} if sso_identity else None
+        if linked:
+            document["sso_identity"] = linked
         answer = self._call("POST", "/users", document)
+        if linked and answer.get("sso_identity") != linked:
+            raise ProvisioningError(
+                "POST /users answered without the sso_identity it was given, so the user may not be linked to"
+                " the provider's account: declare capabilities.linked_sso_users absent in the target file"
+            )
         return ProvisionedUser(answer["id"], person, answer["user_id"], answer["role"], state, answer["company_id"])
 
     def advance_clock(self, seconds: float) -> None:

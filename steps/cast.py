@@ -139,15 +139,23 @@ class Cast:
         """`handle` made a user of the target: a Standard user of the scenario's company unless told."""
         member = self.person(handle)
         assert member.account is None, f"{handle} was already provisioned"
-        member.account = self.target.provisioner.create_user(
-            member.person,
-            state=state,
-            role=role or self.target.contract.role("Standard user"),
-            company=self.company if company is _Default.SCENARIO_COMPANY else company,
-            send_activation_email=send_activation_email,
-            with_password=with_password,
-            sso_identity=sso_identity,
-        )
+        provisioner = self.target.provisioner
+        role = role or self.target.contract.role("Standard user")
+        chosen = self.company if company is _Default.SCENARIO_COMPANY else company
+        if sso_identity is None:
+            # Without sso_identity, as before it existed: a target's own Provisioner need not know it.
+            member.account = provisioner.create_user(
+                member.person,
+                state=state,
+                role=role,
+                company=chosen,
+                send_activation_email=send_activation_email,
+                with_password=with_password,
+            )
+        else:
+            member.account = provisioner.create_user(
+                member.person, state=state, role=role, company=chosen, sso_identity=sso_identity
+            )
         return member
 
     def new_password(self, handle: str) -> str:

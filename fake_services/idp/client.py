@@ -103,8 +103,9 @@ class IdentityProviderControl:
         return self._object("GET", f"/users/{quote(email, safe='@')}")
 
     def sign_in_browser(self, email: str) -> dict[str, Any]:
-        """A new provider session with the user signed in; returns the session cookie ({name, value, path,
-        secure, httpOnly, sameSite}) to add to a browser for the provider's site."""
+        """A new provider session with the user signed in, kept as after "Stay signed in? Yes"; returns the
+        session cookie ({name, value, path, max_age, secure, httpOnly, sameSite}) to add to a browser for the
+        provider's site."""
         return _field(self._object("POST", "/sessions", {"email": email}), "cookie", dict)
 
     def end_session(self, email: str) -> int:

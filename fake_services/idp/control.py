@@ -164,8 +164,8 @@ async def get_user(request: Request) -> Response:
 
 
 async def sign_in_browser(request: Request) -> Response:
-    """A new browser session with the user signed in, as after the password and "Stay signed in? No";
-    the answer is the session cookie for the caller to put into a browser."""
+    """A new browser session with the user signed in, as after the password and "Stay signed in? Yes";
+    the answer is the session cookie for the caller to put into a browser (max_age: seconds it is kept)."""
     provider = provider_of(request)
     try:
         email = required_text(await read_json_object(request), "email")
@@ -179,6 +179,7 @@ async def sign_in_browser(request: Request) -> Response:
         "name": provider.flavour.session_cookie,
         "value": session.session_id,
         "path": "/",
+        "max_age": int(provider.settings.session_lifetime),
         "secure": provider.flavour.secure_cookies,
         "httpOnly": True,
         "sameSite": "Lax",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -48,13 +49,15 @@ def _provider_account(cast: Cast, target: Target, name: str, provider: str) -> d
 
 def _linkable_identity(target: Target, provider: str, account: dict[str, Any]) -> SsoIdentity | None:
     """The provider's account as the target will see it, if the target can be given a user linked to it."""
-    if not target.contract.capabilities["linked_sso_users"].present:
+    capability = target.contract.capabilities.get("linked_sso_users")  # absent from an older contract file
+    if capability is None or not capability.present:
         return None
     return provider_of(target, provider).identity_for_target(account)
 
 
 def _signed_in_at_provider(cast: Cast, target: Target, name: str, provider: str) -> None:
-    """A provider session for the person, put into the first browser as the provider's own cookie."""
+    """A provider session for the person, put into the first browser as the provider's own cookie, kept
+    as the provider's pages keep it after "Stay signed in? Yes"."""
     idp = provider_of(target, provider)
     cookie = idp.control.sign_in_browser(cast.person(name).person.email)
     cast.browser(name).context.add_cookies(
@@ -62,7 +65,8 @@ def _signed_in_at_provider(cast: Cast, target: Target, name: str, provider: str)
             {
                 "name": cookie["name"],
                 "value": cookie["value"],
-                "url": idp.base_url,
+                "url": idp.base_url,  # host-only, path "/", as the provider sets it
+                "expires": time.time() + cookie["max_age"],
                 "secure": cookie["secure"],
                 "httpOnly": cookie["httpOnly"],
                 "sameSite": cookie["sameSite"],

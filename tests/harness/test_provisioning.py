@@ -10,7 +10,7 @@ import pytest
 
 from loginspec.net import http_client
 from loginspec.people import Person, PersonFactory
-from loginspec.provisioning import HttpProvisioner, ProvisionedUser, ProvisioningError, UserState
+from loginspec.provisioning import HttpProvisioner, ProvisionedUser, ProvisioningError, SsoIdentity, UserState
 
 from .conftest import CONTROL_SECRET, ReferenceApp
 from .html_forms import read_page
@@ -191,3 +191,19 @@ def test_stored_credentials_of_an_unknown_user(provisioner: HttpProvisioner, peo
     ghost = ProvisionedUser(user.id + 10_000, user.person, user.user_id, user.role, user.state, user.company_id)
     with pytest.raises(ProvisioningError, match="answered 404"):
         provisioner.stored_credentials(ghost)
+
+
+def test_a_target_that_ignores_sso_identity_is_told_to_declare_the_capability_absent(people: PersonFactory) -> None:
+    """A CRM whose control API takes POST /users but not sso_identity (it answers without it) must not
+    leave the scenario with a user who only looks linked."""
+
+    def older_crm(request: httpx.Request) -> httpx.Response:
+        body = {"id": 7, "user_id": "ann@example.test", "role": "Standard user", "company_id": 2}
+        return httpx.Response(201, json=body)
+
+    with httpx.Client(transport=httpx.MockTransport(older_crm)) as client:
+        provisioner = HttpProvisioner("http://crm.example.test/_control", CONTROL_SECRET, client)
+        identity = SsoIdentity("https://accounts.google.com", "1234567890")
+        with pytest.raises(ProvisioningError, match="capabilities.linked_sso_users absent"):
+            provisioner.create_user(people.person(), sso_identity=identity)
+        assert provisioner.create_user(people.person()).id == 7

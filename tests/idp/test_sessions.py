@@ -23,6 +23,7 @@ from tests.idp.support import (
 def test_a_session_made_through_the_control_api_signs_the_browser_in_silently(party: Party, visitor: Browser) -> None:
     cookie = party.provider.control.sign_in_browser(party.email)
     assert (cookie["path"], cookie["httpOnly"], cookie["sameSite"]) == ("/", True, "Lax")
+    assert cookie["max_age"] == 12 * 3600  # the fakes' session lifetime
     host = urlsplit(party.provider.control_url).hostname or ""
     visitor.http.cookies.set(cookie["name"], cookie["value"], domain=host)
     params = redirect_params(start_authorization(visitor, party, prompt="none"))
