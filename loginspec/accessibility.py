@@ -38,7 +38,9 @@ _VARYING = re.compile(r"^(?:\d+|[A-Za-z0-9_\-.~%]{16,})$")
 
 @runtime_checkable
 class PageSource(Protocol):
-    def open_pages(self) -> list[Page]: ...
+    def pages_running_scripts(self) -> list[Page]:
+        """The pages open now whose browsers run scripts (axe-core runs in the page)."""
+        ...
 
     def navigations(self, page: Page) -> int:
         """How many times the page's main frame has navigated so far."""

@@ -468,7 +468,7 @@ def pytest_bdd_after_step(request: pytest.FixtureRequest) -> None:
     if checker is not None:
         for source in evidence.offered(request.node):
             if isinstance(source, accessibility.PageSource):
-                checker.check_pages(source.open_pages(), source.navigations)
+                checker.check_pages(source.pages_running_scripts(), source.navigations)
     if not request.config.getoption("doc_screenshots"):
         return
     recorder: docshots.Recorder | None = request.getfixturevalue("help_pictures")

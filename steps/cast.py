@@ -117,6 +117,7 @@ class Cast:
         """(provider kind, email) of everyone a provider was asked to misbehave for."""
         self._watcher: Callable[[], None] | None = None
         self._navigations: dict[Page, int] = {}
+        self._without_scripts: list[Page] = []
 
     def person(self, handle: str) -> Member:
         """The member named `handle`, made up on first mention."""
@@ -204,8 +205,13 @@ class Cast:
         ]
 
     def open_pages(self) -> list[Page]:
-        """Every page the scenario's people have open now (for the accessibility checks)."""
+        """Every page the scenario's people have open now."""
         return [page for member in self.members.values() for page in member.browsers.values()]
+
+    def pages_running_scripts(self) -> list[Page]:
+        """The open pages of browsers that run scripts, where the accessibility checks can run axe-core (in a
+        browser without JavaScript its promise never settles, and the check would hang)."""
+        return [page for page in self.open_pages() if page not in self._without_scripts]
 
     def help_pictures(self, language: str, wanted: frozenset[str]) -> list[Picture]:
         """Which of the help page's pictures (`wanted`, by file name) the people's browsers show now
@@ -264,6 +270,8 @@ class Cast:
         member = self.person(handle)
         if which not in member.browsers:
             page = self._new_context(java_script_enabled=javascript).new_page()
+            if not javascript:
+                self._without_scripts.append(page)
             if self.records_traffic:
                 page.on(
                     "response",

@@ -12,7 +12,9 @@ from playwright.sync_api import sync_playwright
 
 from loginspec import accessibility
 from loginspec.browsers import find_chromium, launch_arguments
+from loginspec.people import PersonFactory
 from loginspec.report import ConformanceReport
+from steps.cast import Cast
 
 
 def test_a_screen_is_its_address_without_what_varies_and_its_title() -> None:
@@ -99,3 +101,19 @@ def test_expected_violations_need_reasons() -> None:
     assert accessibility.expected_violations({}) == {}
     with pytest.raises(ValueError, match="reason"):
         accessibility.expected_violations({"accessibility": {"expected": {"color-contrast": ""}}})
+
+
+def test_pages_of_a_browser_without_javascript_are_not_offered_for_the_checks() -> None:
+    """axe-core's promise never settles where scripts do not run: checking such a page hung a scenario
+    until its timeout (seen in a flake run, whenever a browser without JavaScript was the first to show a
+    screen). The cast offers the checks only the pages that run scripts."""
+    with sync_playwright() as playwright:
+        executable = find_chromium(None, playwright.chromium.executable_path)
+        browser = playwright.chromium.launch(executable_path=executable, args=launch_arguments(None))
+        cast = Cast(SimpleNamespace(), PersonFactory(), browser.new_context)  # type: ignore[arg-type]
+        scripted = cast.browser("Ann")
+        scriptless = cast.browser("Ann", "without JavaScript", javascript=False)
+        assert cast.open_pages() == [scripted, scriptless]
+        assert cast.pages_running_scripts() == [scripted]
+        assert isinstance(cast, accessibility.PageSource)
+        browser.close()
