@@ -18,6 +18,8 @@ from pathlib import Path
 import uvicorn
 from starlette.types import ASGIApp
 
+KEEP_ALIVE_SECONDS = 30
+
 
 class _SignallingServer(uvicorn.Server):
     """Tells another thread when it is serving, and stops as soon as it is asked to (not at its next tick)."""
@@ -102,6 +104,9 @@ class BackgroundServer:
             log_level="warning",
             lifespan="auto",
             timeout_graceful_shutdown=2,
+            # Longer than clients keep an idle connection (httpx: 5 s), so that the server never closes one
+            # just as a client sends on it (seen under load: "Server disconnected without sending a response").
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
             access_log=False,
             ssl_certfile=self.tls.certfile if self.tls else None,
             ssl_keyfile=self.tls.keyfile if self.tls else None,
@@ -128,3 +133,15 @@ class BackgroundServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def wait_until_stopped(stop: threading.Event | None = None) -> None:
+    """Block the main thread until Ctrl-C (KeyboardInterrupt) or until `stop` is set, in short waits.
+
+    The kernel hands a process's SIGINT to any of its threads; Python then runs the handler in the main
+    thread, but only when that thread next runs Python code. A main thread blocked in a wait without a
+    timeout never does, so a server's own thread catching the signal left the process running.
+    """
+    stop = stop or threading.Event()
+    while not stop.wait(0.2):
+        pass

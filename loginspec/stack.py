@@ -9,10 +9,11 @@ everything is. Stop with Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+
+from fake_services.serving import wait_until_stopped
 
 from .bundled import BundledStack
 from .people import Person
@@ -112,7 +113,7 @@ def main() -> None:
             print(f"The services' certificates come from a local authority made for this run: {stack.ca_file}")
         print("Press Ctrl-C to stop.")
         try:
-            threading.Event().wait()
+            wait_until_stopped()
         except KeyboardInterrupt:
             print("\nStopping.")
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from fake_services.idp.client import IdentityProviderControl
 from fake_services.idp.identifiers import is_guid
 from fake_services.idp.names import NAME_CHOICES
 from fake_services.idp.runners import FakeIdentityProvider, GoogleProvider, MicrosoftProvider
-from fake_services.serving import TlsFiles
+from fake_services.serving import TlsFiles, wait_until_stopped
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         lines = describe(provider) + seed(provider, args.client, args.user)
         print(f"fake {args.flavour} identity provider", *lines, "Press Ctrl-C to stop.", sep="\n", flush=True)
-        threading.Event().wait()
+        wait_until_stopped()
     except KeyboardInterrupt:
         pass
     finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 from fake_services.mailsink.faults import DEFAULT_MAX_MESSAGE_SIZE
 from fake_services.mailsink.relay import SmtpCredentials
 from fake_services.mailsink.sink import MailSink
-from fake_services.serving import TlsFiles
+from fake_services.serving import TlsFiles, wait_until_stopped
 
 PASSWORD_VARIABLE = "MAILSINK_AUTH_PASSWORD"
 
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
             after = " after STARTTLS" if sink.starttls else ""
             print(f"SMTP requires AUTH (PLAIN or LOGIN{after}) as {smtp_credentials.username}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
-        stop_requested.wait()
+        wait_until_stopped(stop_requested)
     print("Mail sink stopped.", flush=True)
 
 

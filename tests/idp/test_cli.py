@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
+import platform
 import signal
 import subprocess
 import sys
@@ -10,6 +13,8 @@ import pytest
 
 from fake_services.idp import GoogleProvider, MicrosoftProvider
 from fake_services.idp.__main__ import describe, parse_args, seed
+
+TGKILL = 234  # the tgkill system call on x86-64 Linux: a signal to one thread of a process
 
 
 def test_arguments_are_parsed_into_clients_and_users() -> None:
@@ -88,3 +93,24 @@ def test_running_by_hand_prints_the_urls_and_stops_on_ctrl_c() -> None:
     assert "public base URL  http://accounts.google.test:" in output
     assert "/.well-known/openid-configuration" in output
     assert "control API      http://127.0.0.1:" in output
+
+
+@pytest.mark.skipif(
+    not (sys.platform == "linux" and platform.machine() == "x86_64"), reason="tgkill's syscall number is x86-64 Linux's"
+)
+def test_ctrl_c_stops_it_even_when_a_server_thread_receives_the_signal() -> None:
+    """The kernel may hand SIGINT to any thread; seen in CI under load: a server thread got it, the main
+    thread stayed blocked in a wait without a timeout, and the provider never stopped."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fake_services.idp", "google"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("Press Ctrl-C"):
+            break
+    thread = next(int(task) for task in os.listdir(f"/proc/{process.pid}/task") if int(task) != process.pid)
+    assert ctypes.CDLL(None, use_errno=True).syscall(TGKILL, process.pid, thread, signal.SIGINT) == 0
+    assert process.wait(timeout=30) == 0
