@@ -56,10 +56,16 @@ def mapped_url(url: httpx.URL, host_map: HostMap) -> httpx.URL | None:
     return url.copy_with(host=mapped[0], port=mapped[1])
 
 
+# An idle connection is dropped after 2 s, before a server's keep-alive timeout can close it (uvicorn's
+# default is 5 s, the harness's own servers keep 30 s): a request sent on a connection the server is closing
+# at that moment fails with "Server disconnected without sending a response".
+CLIENT_LIMITS = httpx.Limits(keepalive_expiry=2.0)
+
+
 class HostMappingTransport(httpx.BaseTransport):
     def __init__(self, host_map: HostMap, verify: ssl.SSLContext | bool = True) -> None:
         self._host_map = host_map
-        self._inner = httpx.HTTPTransport(verify=verify)
+        self._inner = httpx.HTTPTransport(verify=verify, limits=CLIENT_LIMITS)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         target = mapped_url(request.url, self._host_map)
@@ -81,7 +87,9 @@ class HostMappingTransport(httpx.BaseTransport):
 
 def transport_for(host_map: HostMap = (), verify: ssl.SSLContext | bool = True) -> httpx.BaseTransport:
     """`verify`: the TLS context the harness trusts (loginspec.tls.client_context), or True for the system's."""
-    return HostMappingTransport(host_map, verify) if host_map else httpx.HTTPTransport(verify=verify)
+    return (
+        HostMappingTransport(host_map, verify) if host_map else httpx.HTTPTransport(verify=verify, limits=CLIENT_LIMITS)
+    )
 
 
 def http_client(host_map: HostMap = (), verify: ssl.SSLContext | bool = True) -> httpx.Client:
