@@ -17,6 +17,12 @@ from fake_services.idp.__main__ import describe, parse_args, seed
 TGKILL = 234  # the tgkill system call on x86-64 Linux: a signal to one thread of a process
 
 
+def _interruptible() -> None:
+    """In the child: Ctrl-C as at a terminal. A suite started in the background (`cmd &` in a script) has
+    SIGINT ignored, every child inherits that, and Python then installs no KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_arguments_are_parsed_into_clients_and_users() -> None:
     args = parse_args(
         [
@@ -80,6 +86,7 @@ def test_running_by_hand_prints_the_urls_and_stops_on_ctrl_c() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_interruptible,
     )
     assert process.stdout is not None
     lines = []
@@ -106,6 +113,7 @@ def test_ctrl_c_stops_it_even_when_a_server_thread_receives_the_signal() -> None
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        preexec_fn=_interruptible,
     )
     assert process.stdout is not None
     for line in process.stdout:
