@@ -83,9 +83,14 @@ def sends_huge_password(cast: Cast, target: Target, reply: Reply, name: str, meg
     login.enter_user_id(cast.user_id(name))
     # As if pasted: typing a megabyte key by key would take the browser minutes.
     login.password.evaluate("(field, size) => { field.value = 'x'.repeat(size); }", megabytes * 1024 * 1024)
-    with page.expect_response(
-        lambda response: response.url.startswith(target.base_url) and response.request.resource_type == "document"
-    ) as answer:
+    # The answer's page, not only its response: the Then step reads what the browser shows (under load the
+    # response came while the browser was still committing the page, whose body was not there yet).
+    with (
+        page.expect_navigation(),
+        page.expect_response(
+            lambda response: response.url.startswith(target.base_url) and response.request.resource_type == "document"
+        ) as answer,
+    ):
         login.log_in_button.click()
     reply.status = answer.value.status
 
@@ -101,9 +106,12 @@ def sends_huge_new_password(cast: Cast, target: Target, reply: Reply, name: str,
     cast.person(name).attempted_password = huge
     for field in (form.password, form.confirmation):
         field.evaluate("(field, value) => { field.value = value; }", huge)
-    with page.expect_response(
-        lambda response: response.url.startswith(target.base_url) and response.request.resource_type == "document"
-    ) as answer:
+    with (
+        page.expect_navigation(),
+        page.expect_response(
+            lambda response: response.url.startswith(target.base_url) and response.request.resource_type == "document"
+        ) as answer,
+    ):
         form.submit_button.click()
     reply.status = answer.value.status
 
