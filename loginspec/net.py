@@ -62,10 +62,14 @@ def mapped_url(url: httpx.URL, host_map: HostMap) -> httpx.URL | None:
 CLIENT_LIMITS = httpx.Limits(keepalive_expiry=2.0)
 
 
+def _plain_transport(verify: ssl.SSLContext | bool) -> httpx.HTTPTransport:
+    return httpx.HTTPTransport(verify=verify, limits=CLIENT_LIMITS)
+
+
 class HostMappingTransport(httpx.BaseTransport):
     def __init__(self, host_map: HostMap, verify: ssl.SSLContext | bool = True) -> None:
         self._host_map = host_map
-        self._inner = httpx.HTTPTransport(verify=verify, limits=CLIENT_LIMITS)
+        self._inner = _plain_transport(verify)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         target = mapped_url(request.url, self._host_map)
@@ -87,9 +91,7 @@ class HostMappingTransport(httpx.BaseTransport):
 
 def transport_for(host_map: HostMap = (), verify: ssl.SSLContext | bool = True) -> httpx.BaseTransport:
     """`verify`: the TLS context the harness trusts (loginspec.tls.client_context), or True for the system's."""
-    return (
-        HostMappingTransport(host_map, verify) if host_map else httpx.HTTPTransport(verify=verify, limits=CLIENT_LIMITS)
-    )
+    return HostMappingTransport(host_map, verify) if host_map else _plain_transport(verify)
 
 
 def http_client(host_map: HostMap = (), verify: ssl.SSLContext | bool = True) -> httpx.Client:

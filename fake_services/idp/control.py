@@ -175,15 +175,7 @@ async def sign_in_browser(request: Request) -> Response:
     if user is None:
         return ControlInputError("no such user", status_code=404).response()
     session = provider.sessions.sign_in(None, user.email, provider.now(), provider.settings.session_lifetime)
-    cookie = {
-        "name": provider.flavour.session_cookie,
-        "value": session.session_id,
-        "path": "/",
-        "max_age": int(provider.settings.session_lifetime),
-        "secure": provider.flavour.secure_cookies,
-        "httpOnly": True,
-        "sameSite": "Lax",
-    }
+    cookie = provider.flavour.session_cookie_for_browser(session.session_id, int(provider.settings.session_lifetime))
     return JSONResponse({"email": user.email, "cookie": cookie}, status_code=201)
 
 

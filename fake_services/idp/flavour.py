@@ -86,6 +86,35 @@ class Flavour(abc.ABC):
         # Under HTTPS the session cookie is Secure.
         self.secure_cookies = site.secure
 
+    # The browser session cookie: its attributes are written here only, for the pages and the control API alike.
+
+    def set_session_cookie(self, response: Response, session_id: str, max_age: int | None) -> None:
+        """`max_age` None: a cookie that ends with the browser, as when the user does not stay signed in."""
+        response.set_cookie(
+            self.session_cookie,
+            session_id,
+            max_age=max_age,
+            path="/",
+            secure=self.secure_cookies,
+            httponly=True,
+            samesite="lax",
+        )
+
+    def delete_session_cookie(self, response: Response) -> None:
+        response.delete_cookie(self.session_cookie, path="/", secure=self.secure_cookies, httponly=True, samesite="lax")
+
+    def session_cookie_for_browser(self, session_id: str, max_age: int) -> dict[str, object]:
+        """The cookie in the shape a browser automation tool takes (Playwright's add_cookies, with a max_age)."""
+        return {
+            "name": self.session_cookie,
+            "value": session_id,
+            "path": "/",
+            "max_age": max_age,
+            "secure": self.secure_cookies,
+            "httpOnly": True,
+            "sameSite": "Lax",
+        }
+
     # Routes
 
     @abc.abstractmethod

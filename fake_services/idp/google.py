@@ -269,7 +269,7 @@ class GoogleFlavour(Flavour):
         if browser is not None:
             provider.sessions.sign_out(browser)
         response = render_page("google/signed_out.html")
-        response.delete_cookie(self.session_cookie, path="/", secure=self.secure_cookies, httponly=True, samesite="lax")
+        self.delete_session_cookie(response)
         return response
 
     # Users

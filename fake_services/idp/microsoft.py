@@ -465,9 +465,7 @@ class MicrosoftFlavour(Flavour):
             state = {"state": params["state"]} if "state" in params else {}
             response = RedirectResponse(with_query(destination, state), status_code=302)
         if browser is not None and not browser.accounts:
-            response.delete_cookie(
-                self.session_cookie, path="/", secure=self.secure_cookies, httponly=True, samesite="lax"
-            )
+            self.delete_session_cookie(response)
         return response
 
     def _post_logout_destination(self, provider: OpenIDProvider, params: dict[str, str]) -> str | None:

@@ -276,15 +276,7 @@ class OpenIDProvider:
         browser = self.sessions.sign_in(browser, email, now, lifetime)
         self.flows.finish(flow)
         response = self._issue_code(flow.request, browser, email, now)
-        response.set_cookie(
-            self.flavour.session_cookie,
-            browser.session_id,
-            max_age=int(lifetime) if persistent else None,
-            path="/",
-            secure=self.flavour.secure_cookies,
-            httponly=True,
-            samesite="lax",
-        )
+        self.flavour.set_session_cookie(response, browser.session_id, int(lifetime) if persistent else None)
         return response
 
     def _show(
