@@ -151,6 +151,18 @@ def quick_sso_app(tmp_path: Path, sink: MailSink) -> Iterator[RunningApp]:
     yield from start_app("online", tmp_path, sink, identity_providers=(provider,), **QUICK_HASHING)
 
 
+def add_sso_company(app: RunningApp) -> int:
+    """Fabrikam, whose users sign in through the sso_app's Microsoft tenant t-1."""
+    answer = app.control(
+        "POST",
+        "/companies",
+        {"name": "Fabrikam", "email_domain": "fabrikam.test", "sso_provider": "microsoft", "sso_tenant": "t-1"},
+    )
+    assert answer.status_code == 201, answer.text
+    company_id: int = answer.json()["id"]
+    return company_id
+
+
 # People
 
 

@@ -9,20 +9,9 @@ import httpx
 import pytest
 
 from .conftest import CONTROL_SECRET, PASSWORD, RunningApp, http_client
-from .http_flows import one, quick_sso_app, rows  # noqa: F401  (quick_sso_app: the fixture sso_app)
+from .http_flows import add_sso_company, one, quick_sso_app, rows  # noqa: F401  (quick_sso_app: the fixture sso_app)
 
 ISSUER = "http://login.microsoftonline.test:1/t-1/v2.0"  # the sso_app's Microsoft, the company's tenant
-
-
-def _company(app: RunningApp) -> int:
-    answer = app.control(
-        "POST",
-        "/companies",
-        {"name": "Fabrikam", "email_domain": "fabrikam.test", "sso_provider": "microsoft", "sso_tenant": "t-1"},
-    )
-    assert answer.status_code == 201, answer.text
-    company_id: int = answer.json()["id"]
-    return company_id
 
 
 def _post_user(app: RunningApp, document: dict[str, object]) -> httpx.Response:
@@ -46,7 +35,7 @@ def _linked(company_id: int, email: str, subject: str = "subject-1", **fields: o
 
 
 def test_a_linked_user_is_active_without_a_password(sso_app: RunningApp) -> None:
-    company_id = _company(sso_app)
+    company_id = add_sso_company(sso_app)
     answer = sso_app.control("POST", "/users", _linked(company_id, "sam@fabrikam.test"))
     assert answer.status_code == 201, answer.text
     assert answer.json()["state"] == "active"
@@ -60,7 +49,7 @@ def test_a_linked_user_is_active_without_a_password(sso_app: RunningApp) -> None
 
 
 def test_an_identity_links_one_user_only(sso_app: RunningApp) -> None:
-    company_id = _company(sso_app)
+    company_id = add_sso_company(sso_app)
     assert sso_app.control("POST", "/users", _linked(company_id, "sam@fabrikam.test")).status_code == 201
     again = sso_app.control("POST", "/users", _linked(company_id, "sue@fabrikam.test"))
     assert again.status_code == 409 and "sso_identity" in again.json()["error"]
@@ -91,7 +80,7 @@ def test_an_identity_links_one_user_only(sso_app: RunningApp) -> None:
 def test_a_malformed_or_misplaced_identity_is_refused_and_nothing_is_stored(
     sso_app: RunningApp, change: dict[str, object]
 ) -> None:
-    company_id = _company(sso_app)
+    company_id = add_sso_company(sso_app)
     answer = _post_user(sso_app, _linked(company_id, "sam@fabrikam.test") | change)
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]

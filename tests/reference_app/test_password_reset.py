@@ -21,6 +21,7 @@ from .http_flows import (  # noqa: F401  (quick_*: the app fixtures, with quick 
     QUICK_HASHING,
     Visitor,
     add_person,
+    add_sso_company,
     advance_clock,
     app_now,
     can_sign_in,
@@ -131,13 +132,7 @@ def test_a_failed_delivery_does_not_show_on_screen(online_app: RunningApp) -> No
 
 
 def test_a_single_sign_on_user_gets_an_email_without_a_reset_link(sso_app: RunningApp) -> None:
-    company = sso_app.control(
-        "POST",
-        "/companies",
-        {"name": "Fabrikam", "email_domain": "fabrikam.test", "sso_provider": "microsoft", "sso_tenant": "t-1"},
-    )
-    assert company.status_code == 201, company.text
-    user = sso_app.add_user(name="Sam Single", email="sam@fabrikam.test", company_id=company.json()["id"])
+    user = sso_app.add_user(name="Sam Single", email="sam@fabrikam.test", company_id=add_sso_company(sso_app))
     since = mail_mark(sso_app)
 
     answer = ask_for_reset(sso_app, user["email"])
