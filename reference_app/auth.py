@@ -7,6 +7,7 @@ removing a role takes effect at once. Handlers call `require_*`, which raise
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -108,9 +109,22 @@ def start_session(
     with context.database.transaction() as db:
         if previous_id:
             sessions.delete_by_id(db, previous_id)
-        session_id = sessions.create(db, user_id, scope, now, state, parent)
-        accounts.record_sign_in(db, user_id, now)
+        session_id = open_session(db, user_id, scope, now, state, parent)
     sessions.set_cookie(response, context.settings, scope, session_id)
+
+
+def open_session(
+    db: sqlite3.Connection,
+    user_id: int,
+    scope: Scope,
+    now: float,
+    state: sessions.SessionState = "active",
+    parent: Session | None = None,
+) -> str:
+    """A signed-in session's id, the sign-in recorded: what every way of signing in ends with."""
+    session_id = sessions.create(db, user_id, scope, now, state, parent)
+    accounts.record_sign_in(db, user_id, now)
+    return session_id
 
 
 def end_session(context: AppContext, request: Request, response: Response, scope: Scope) -> None:

@@ -113,16 +113,24 @@ def session_id_from(request: Request, settings: Settings, scope: Scope) -> str:
     return request.cookies.get(cookie_name(settings, scope), "")
 
 
+# A session cookie ends with the browser; the server ends the session itself (idle and absolute timeouts).
 def set_cookie(response: Response, settings: Settings, scope: Scope, session_id: str) -> None:
     response.set_cookie(
-        cookie_name(settings, scope),
-        session_id,
-        path="/",
-        secure=settings.https,
-        httponly=True,
-        samesite="lax",
+        cookie_name(settings, scope), session_id, path="/", secure=settings.https, httponly=True, samesite="lax"
     )
 
 
 def clear_cookie(response: Response, settings: Settings, scope: Scope) -> None:
     response.delete_cookie(cookie_name(settings, scope), path="/", secure=settings.https, httponly=True, samesite="lax")
+
+
+def cookie_description(settings: Settings, scope: Scope, session_id: str) -> dict[str, object]:
+    """The cookie `set_cookie` sets, described for a caller that puts it into a browser itself."""
+    return {
+        "name": cookie_name(settings, scope),
+        "value": session_id,
+        "path": "/",
+        "secure": settings.https,
+        "httpOnly": True,
+        "sameSite": "Lax",
+    }

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import accounts, addresses, new_passwords, onboarding, presentation
+from .. import accounts, addresses, auth, new_passwords, onboarding, presentation, sessions, terms
 from ..context import AppContext, context_of
 from ..passwords import has_control_characters
 
@@ -251,6 +251,32 @@ async def advance_clock(request: Request, context: AppContext) -> Response:
     return JSONResponse({"now": clock.advance(float(seconds))})
 
 
+# Where each scope's signed-in screen is, for a browser given a session's cookie.
+SESSION_SCOPES: dict[str, tuple[sessions.Scope, str]] = {"crm": ("crm", "/crm"), "settings": ("settings", "/settings")}
+
+
+@control_endpoint
+async def open_session(request: Request, context: AppContext) -> Response:
+    """A session as signing in makes one, its cookie answered for the caller to put into a browser. For
+    Settings and maintenance, as after signing in there and, onsite, accepting the amendment once."""
+    document = await _document(request)
+    scope, location = SESSION_SCOPES[_choice(document, "scope", tuple(SESSION_SCOPES), None) or "crm"]
+    now = context.clock.now()
+    with context.database.transaction() as db:
+        user = accounts.get_user(db, request.path_params["user_id"])
+        if user is None:
+            raise BadControlRequest("no such user", 404)
+        if not user.may_sign_in:
+            raise BadControlRequest("the user cannot sign in: only an active user has a session", 409)
+        if scope == "settings" and not user.role.grants_settings_login:
+            raise BadControlRequest(f"the role {user.role.name} gives no login to Settings and maintenance", 409)
+        if scope == "settings" and context.settings.profile == "onsite":
+            terms.record_acceptance(db, user.id, now)
+        session_id = auth.open_session(db, user.id, scope, now)
+    cookie = sessions.cookie_description(context.settings, scope, session_id)
+    return JSONResponse({"cookies": [cookie], "location": location}, status_code=201)
+
+
 @control_endpoint
 async def stored_credentials(request: Request, context: AppContext) -> Response:
     """Exactly what the store keeps of a user's secrets, so an audit can see that no secret is kept in clear."""
@@ -271,6 +297,7 @@ async def stored_credentials(request: Request, context: AppContext) -> Response:
 routes = [
     Route("/_control/companies", create_company, methods=["POST"]),
     Route("/_control/users", create_user, methods=["POST"]),
+    Route("/_control/users/{user_id:int}/sessions", open_session, methods=["POST"]),
     Route("/_control/clock", advance_clock, methods=["POST"]),
     Route("/_control/users/{user_id:int}/stored-credentials", stored_credentials, methods=["GET"]),
 ]
