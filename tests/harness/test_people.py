@@ -98,6 +98,19 @@ def test_passphrase_avoids_the_given_words_and_words_built_on_them() -> None:
         assert len(set(words)) == len(words), words  # no word twice
 
 
+def test_passphrase_avoids_the_given_words_across_its_spaces_too() -> None:
+    """A policy reads "some rich" as "somerich", which holds "eric" (a flake run's refused provisioning)."""
+    avoided = ("eric", "sand", "tore", "seat", "real", "mean", "tear", "near", "item", "ties")
+
+    def joined_clash(passphrase: str) -> bool:
+        return any(bad in "".join(passphrase.split()[:-1]) for bad in avoided)
+
+    unguarded = PersonFactory(seed=8)
+    assert any(joined_clash(unguarded.passphrase()) for _ in range(200))
+    guarded = PersonFactory(seed=8)
+    assert not any(joined_clash(guarded.passphrase(avoid=avoided)) for _ in range(200))
+
+
 def test_passphrases_pass_the_reference_apps_policy(crowd: list[Person]) -> None:
     refused = []
     for person in crowd[:CHECKED_BY_POLICY]:
