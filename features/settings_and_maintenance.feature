@@ -162,7 +162,9 @@ Feature: Log in to Settings and maintenance
   @onsite @SAM-3
   Scenario: Onsite, the amendment is not shown again once accepted
     Given Ada is an administrator
-    And Ada is logged in to Settings and maintenance
+    When Ada logs in to Settings and maintenance
+    And Ada selects Accept and OK
+    Then Settings and maintenance opens for Ada
     When Ada logs out of Settings and maintenance
     And Ada logs in to Settings and maintenance
     Then Settings and maintenance opens for Ada without the amendment

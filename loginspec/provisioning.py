@@ -17,6 +17,7 @@ from .contract import NOT_CHECKABLE, NotCheckable
 from .people import Person
 
 UserState = Literal["active", "invited", "disabled"]
+SessionScope = Literal["crm", "settings"]
 
 
 class ProvisioningError(Exception):
@@ -42,6 +43,16 @@ class SsoIdentity:
 
     issuer: str
     subject: str
+
+
+@dataclass(frozen=True)
+class OpenedSession:
+    """A signed-in session made without the login screen: the cookies to put into a browser (each with
+    name, value, path, secure, httpOnly and sameSite, and max_age for one kept beyond the browser's life)
+    and the path of the screen the session opens."""
+
+    cookies: list[dict[str, Any]]
+    location: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,11 @@ class Provisioner(Protocol):
         the provider as activation through the provider links it, and without a CRM password (the
         capability `linked_sso_users`).
         """
+        ...
+
+    def open_session(self, user: ProvisionedUser, scope: SessionScope) -> OpenedSession:
+        """A session of an active user as signing in makes one (capability provisioned_sessions). For
+        Settings and maintenance, as after signing in there and accepting the onsite amendment."""
         ...
 
     def advance_clock(self, seconds: float) -> None: ...
@@ -146,8 +162,35 @@ class HttpProvisioner:
             )
         return ProvisionedUser(answer["id"], person, answer["user_id"], answer["role"], state, answer["company_id"])
 
+    def open_session(self, user: ProvisionedUser, scope: SessionScope) -> OpenedSession:
+        answer = self._call("POST", f"/users/{user.id}/sessions", {"scope": scope})
+        cookies, location = answer.get("cookies"), answer.get("location")
+        if not (
+            isinstance(cookies, list)
+            and cookies
+            and all(_is_cookie(cookie) for cookie in cookies)
+            and isinstance(location, str)
+            and location.startswith("/")
+            and not location.startswith("//")
+        ):
+            raise ProvisioningError(
+                "POST /users/{id}/sessions answered without cookies (name, value, path, secure, httpOnly,"
+                f" sameSite) and a location path: {str(answer)[:300]}; declare capabilities.provisioned_sessions"
+                " absent in the target file"
+            )
+        return OpenedSession(cookies, location)
+
     def advance_clock(self, seconds: float) -> None:
         self._call("POST", "/clock", {"seconds": seconds})
 
     def stored_credentials(self, user: ProvisionedUser) -> dict[str, Any]:
         return self._call("GET", f"/users/{user.id}/stored-credentials")
+
+
+def _is_cookie(value: object) -> bool:
+    if not isinstance(value, dict):
+        return False
+    texts = all(isinstance(value.get(key), str) and value[key] for key in ("name", "value", "path"))
+    flags = all(isinstance(value.get(key), bool) for key in ("secure", "httpOnly"))
+    kept = "max_age" not in value or (isinstance(value["max_age"], int) and not isinstance(value["max_age"], bool))
+    return texts and flags and value.get("sameSite") in ("Strict", "Lax", "None") and kept

@@ -9,6 +9,7 @@ session). Nothing is shared with other scenarios.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -24,7 +25,7 @@ from fake_services.mailsink.filters import SubjectMatcher
 from loginspec.docshots import Picture
 from loginspec.evidence import BrowserShot, EmailSeen, Evidence
 from loginspec.people import Person, PersonFactory
-from loginspec.provisioning import Company, ProvisionedUser, SsoIdentity, UserState
+from loginspec.provisioning import Company, ProvisionedUser, SessionScope, SsoIdentity, UserState
 from loginspec.targets import Target
 
 from . import pictures
@@ -158,6 +159,36 @@ class Cast:
                 member.person, state=state, role=role, company=chosen, sso_identity=sso_identity
             )
         return member
+
+    def open_session(self, handle: str, scope: SessionScope) -> Page:
+        """`handle`'s first browser signed in without the login screen, through the provisioning interface
+        (capability provisioned_sessions), and showing the screen the session opens."""
+        member = self.person(handle)
+        assert member.account is not None, f"{handle} is not a user of the target yet"
+        opened = self.target.provisioner.open_session(member.account, scope)
+        self.give_cookies(handle, self.target.base_url, opened.cookies)
+        page = self.browser(handle)
+        page.goto(self.target.url(opened.location))
+        return page
+
+    def give_cookies(self, handle: str, site: str, cookies: list[dict[str, Any]]) -> None:
+        """Cookies a control API answered, put into `handle`'s first browser as `site` would set them:
+        host-only (through `url`; a __Host- cookie may have no Domain), and kept past the browser's life
+        only when they say for how long (Playwright's expires -1: until the browser closes)."""
+        self.browser(handle).context.add_cookies(
+            [
+                {
+                    "name": cookie["name"],
+                    "value": cookie["value"],
+                    "url": site.rstrip("/") + cookie["path"],
+                    "expires": time.time() + cookie["max_age"] if "max_age" in cookie else -1,
+                    "secure": cookie["secure"],
+                    "httpOnly": cookie["httpOnly"],
+                    "sameSite": cookie["sameSite"],
+                }
+                for cookie in cookies
+            ]
+        )
 
     def new_password(self, handle: str) -> str:
         """A fresh passphrase for `handle` that no policy refuses for being built on their name."""

@@ -5,14 +5,14 @@ Feature: Sessions
 
   @online @onsite @SEC-18
   Scenario: The session cookie is HttpOnly, SameSite, for the whole site and this host only
-    Given Ann is logged in to the CRM
+    Given Ann has logged in to the CRM with the user ID and password
     Then every cookie the CRM set is HttpOnly, SameSite Lax or Strict, with Path / and no Domain
     And every cookie the CRM sent said so itself, whatever a browser would assume
     And the cookies are Secure when the CRM is served over HTTPS
 
   @online @onsite @SEC-19 @needs-storage-audit
   Scenario: The session id is long, random, carries no data, and the server keeps only its hash
-    Given Ann is logged in to the CRM
+    Given Ann has logged in to the CRM with the user ID and password
     And Ann is logged in to the CRM in a second browser
     Then the two browsers hold different session ids of at least 128 bits
     And the session ids reveal nothing about Ann

@@ -150,6 +150,12 @@ class Contract:
     def provider_name(self, kind: str) -> str:
         return _lookup(self.provider_names, kind, f"{self.source} has no provider name for {kind!r}")
 
+    def offers(self, capability: str) -> bool:
+        """Whether the target has a capability that only makes scenarios take a quicker way; an older
+        contract file that does not know it yet offers it not."""
+        found = self.capabilities.get(capability)
+        return found is not None and found.present
+
     def require(self, capability: str) -> None:
         """Go on if the target has this capability; otherwise the scenario is not checkable here."""
         try:

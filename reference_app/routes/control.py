@@ -274,7 +274,8 @@ async def open_session(request: Request, context: AppContext) -> Response:
             terms.record_acceptance(db, user.id, now)
         session_id = auth.open_session(db, user.id, scope, now)
     cookie = sessions.cookie_description(context.settings, scope, session_id)
-    return JSONResponse({"cookies": [cookie], "location": location}, status_code=201)
+    shown_at = presentation.load(context.settings.presentation).public_path(location)
+    return JSONResponse({"cookies": [cookie], "location": shown_at}, status_code=201)
 
 
 @control_endpoint

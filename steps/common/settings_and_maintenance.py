@@ -19,8 +19,18 @@ def logs_in_to_settings(cast: Cast, target: Target, name: str) -> None:
 
 
 @given(parsers.parse("{name:w} is logged in to Settings and maintenance"))
-@when(parsers.parse("{name:w} logs in to Settings and maintenance again"))
 def is_logged_in_to_settings(cast: Cast, target: Target, name: str) -> None:
+    """Inside, as after signing in there and accepting the onsite amendment: through the provisioning
+    interface where the target offers sessions, else through its login screen."""
+    if target.contract.offers("provisioned_sessions"):
+        cast.open_session(name, "settings")
+    else:
+        log_in_to_settings(cast, target, name)
+    enter_settings(cast, target, name)
+
+
+@when(parsers.parse("{name:w} logs in to Settings and maintenance again"))
+def logs_in_to_settings_again(cast: Cast, target: Target, name: str) -> None:
     log_in_to_settings(cast, target, name)
     enter_settings(cast, target, name)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -49,8 +48,7 @@ def _provider_account(cast: Cast, target: Target, name: str, provider: str) -> d
 
 def _linkable_identity(target: Target, provider: str, account: dict[str, Any]) -> SsoIdentity | None:
     """The provider's account as the target will see it, if the target can be given a user linked to it."""
-    capability = target.contract.capabilities.get("linked_sso_users")  # absent from an older contract file
-    if capability is None or not capability.present:
+    if not target.contract.offers("linked_sso_users"):
         return None
     return provider_of(target, provider).identity_for_target(account)
 
@@ -59,20 +57,7 @@ def _signed_in_at_provider(cast: Cast, target: Target, name: str, provider: str)
     """A provider session for the person, put into the first browser as the provider's own cookie, kept
     as the provider's pages keep it after "Stay signed in? Yes"."""
     idp = provider_of(target, provider)
-    cookie = idp.control.sign_in_browser(cast.person(name).person.email)
-    cast.browser(name).context.add_cookies(
-        [
-            {
-                "name": cookie["name"],
-                "value": cookie["value"],
-                "url": idp.base_url,  # host-only, path "/", as the provider sets it
-                "expires": time.time() + cookie["max_age"],
-                "secure": cookie["secure"],
-                "httpOnly": cookie["httpOnly"],
-                "sameSite": cookie["sameSite"],
-            }
-        ]
-    )
+    cast.give_cookies(name, idp.base_url, [idp.control.sign_in_browser(cast.person(name).person.email)])
 
 
 def _invite(cast: Cast, name: str) -> None:

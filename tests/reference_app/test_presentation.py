@@ -107,3 +107,21 @@ def test_the_health_check_static_files_and_control_api_keep_their_paths(norwegia
 def test_links_the_app_builds_are_public(tmp_path: Path) -> None:
     settings = Settings(base_url="http://crm.test", presentation="nb", database_path=tmp_path / "db")
     assert settings.url("/activate/abc") == "http://crm.test/aktivering/abc"
+
+
+def test_a_provisioned_session_names_its_screen_on_public_paths(norwegian_app: httpx.Client) -> None:
+    secret = {"Authorization": "Bearer secret"}
+    user = norwegian_app.post(
+        "/_control/users",
+        json={"name": "Ada Admin", "email": "ada@example.test", "role": "User level 0", "password": "x" * 8 + "Qz!7"},
+        headers=secret,
+    )
+    assert user.status_code == 201, user.text
+    for scope, shown_at in (("crm", "/arbeidsflate"), ("settings", "/innstillinger")):
+        answer = norwegian_app.post(
+            f"/_control/users/{user.json()['id']}/sessions", json={"scope": scope}, headers=secret
+        )
+        assert answer.json()["location"] == shown_at
+        (cookie,) = answer.json()["cookies"]
+        opened = norwegian_app.get(shown_at, headers={"Cookie": f"{cookie['name']}={cookie['value']}"})
+        assert opened.status_code == 200, opened.headers
