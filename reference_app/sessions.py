@@ -113,10 +113,14 @@ def session_id_from(request: Request, settings: Settings, scope: Scope) -> str:
     return request.cookies.get(cookie_name(settings, scope), "")
 
 
-# A session cookie ends with the browser; the server ends the session itself (idle and absolute timeouts).
 def set_cookie(response: Response, settings: Settings, scope: Scope, session_id: str) -> None:
     response.set_cookie(
-        cookie_name(settings, scope), session_id, path="/", secure=settings.https, httponly=True, samesite="lax"
+        cookie_name(settings, scope),
+        session_id,
+        path="/",
+        secure=settings.https,
+        httponly=True,
+        samesite="lax",
     )
 
 

@@ -98,7 +98,7 @@ def test_features_state_no_numbers_that_belong_to_the_target() -> None:
     assert not offending, "numbers a target decides belong in the contract's [numbers]:\n" + "\n".join(offending)
 
 
-KEY_CALLS = {"control", "wording", "number", "require", "provider_control", "role", "email_link"}
+KEY_CALLS = {"control", "wording", "number", "require", "offers", "provider_control", "role", "email_link"}
 
 
 def _keys_used() -> dict[str, set[str]]:
@@ -122,6 +122,7 @@ def test_every_wording_number_and_capability_steps_name_is_in_the_contract(langu
     assert used["wording"] <= set(loaded.wordings), used["wording"] - set(loaded.wordings)
     assert used["number"] <= set(loaded.numbers), used["number"] - set(loaded.numbers)
     assert used["require"] <= set(loaded.capabilities), used["require"] - set(loaded.capabilities)
+    assert used["offers"] <= set(loaded.capabilities), used["offers"] - set(loaded.capabilities)
     controls = {key for screen in [*loaded.screens.values(), *loaded.providers.values()] for key in screen}
     assert used["control"] <= controls, used["control"] - controls
 
@@ -165,6 +166,15 @@ def test_a_target_file_overrides_entries_and_declares_capabilities_absent() -> N
     with pytest.raises(NotCheckable, match="not checkable on this target: it lacks storage_audit"):
         loaded.require("storage_audit")
     loaded.require("clock_control")
+
+
+def test_a_capability_that_only_saves_time_is_offered_unless_declared_absent_or_unknown() -> None:
+    loaded = contract.load("en")
+    assert loaded.offers("provisioned_sessions") and loaded.offers("linked_sso_users")
+    absent = contract.load("en", {"capabilities": {"provisioned_sessions": "no sessions through our control API"}})
+    assert not absent.offers("provisioned_sessions") and absent.offers("linked_sso_users")
+    del loaded.capabilities["provisioned_sessions"]  # as in a contract file written before it existed
+    assert not loaded.offers("provisioned_sessions")
 
 
 @pytest.mark.parametrize(

@@ -207,3 +207,66 @@ def test_a_target_that_ignores_sso_identity_is_told_to_declare_the_capability_ab
         with pytest.raises(ProvisioningError, match="capabilities.linked_sso_users absent"):
             provisioner.create_user(people.person(), sso_identity=identity)
         assert provisioner.create_user(people.person()).id == 7
+
+
+def test_an_opened_session_signs_a_browser_in(
+    reference_app: ReferenceApp, provisioner: HttpProvisioner, people: PersonFactory
+) -> None:
+    user = provisioner.create_user(people.person())
+    opened = provisioner.open_session(user, "crm")
+    assert opened.location.startswith("/") and opened.cookies
+    with httpx.Client(base_url=reference_app.url, follow_redirects=False, verify=False) as browser:
+        assert browser.get(opened.location).status_code == 303  # signed out: the login screen
+        for cookie in opened.cookies:
+            browser.cookies.set(cookie["name"], cookie["value"])
+        assert browser.get(opened.location).status_code == 200
+    assert [session["scope"] for session in provisioner.stored_credentials(user)["sessions"]] == ["crm"]
+
+
+def test_a_session_a_sign_in_could_not_make_is_refused(provisioner: HttpProvisioner, people: PersonFactory) -> None:
+    invited = provisioner.create_user(people.person(), state="invited")
+    with pytest.raises(ProvisioningError, match="answered 409"):
+        provisioner.open_session(invited, "crm")
+    standard = provisioner.create_user(people.person())
+    with pytest.raises(ProvisioningError, match="answered 409"):
+        provisioner.open_session(standard, "settings")
+
+
+USABLE_COOKIE = {"name": "s", "value": "v", "path": "/", "secure": True, "httpOnly": True, "sameSite": "Lax"}
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {},
+        {"cookies": [], "location": "/crm"},
+        {"cookies": "s=v", "location": "/crm"},
+        {"cookies": [{"name": "s", "value": "v"}], "location": "/crm"},
+        {"cookies": [USABLE_COOKIE | {"secure": 1}], "location": "/crm"},
+        {"cookies": [USABLE_COOKIE | {"sameSite": "lax"}], "location": "/crm"},
+        {"cookies": [USABLE_COOKIE | {"max_age": "3600"}], "location": "/crm"},
+        {"cookies": [USABLE_COOKIE]},
+        {"cookies": [USABLE_COOKIE], "location": "https://evil.test/crm"},
+        {"cookies": [USABLE_COOKIE], "location": "//evil.test/crm"},
+    ],
+)
+def test_a_target_that_answers_no_usable_session_is_told_to_declare_the_capability_absent(
+    answer: dict[str, object],
+) -> None:
+    def crm(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(201, json=answer)
+
+    user = ProvisionedUser(7, PersonFactory().person(), "ann", "Standard user", "active", 1)
+    with httpx.Client(transport=httpx.MockTransport(crm)) as client:
+        provisioner = HttpProvisioner("http://crm.example.test/_control", CONTROL_SECRET, client)
+        with pytest.raises(ProvisioningError, match="capabilities.provisioned_sessions absent"):
+            provisioner.open_session(user, "crm")
+
+
+def test_a_usable_session_answer_is_taken_as_it_is() -> None:
+    answer = {"cookies": [USABLE_COOKIE | {"max_age": 3600}], "location": "/crm"}
+    with httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(201, json=answer))) as client:
+        provisioner = HttpProvisioner("http://crm.example.test/_control", CONTROL_SECRET, client)
+        user = ProvisionedUser(7, PersonFactory().person(), "ann", "Standard user", "active", 1)
+        opened = provisioner.open_session(user, "crm")
+    assert (opened.cookies, opened.location) == (answer["cookies"], "/crm")
