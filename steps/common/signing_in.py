@@ -24,8 +24,7 @@ def logs_in(cast: Cast, target: Target, name: str) -> None:
 def is_logged_in(cast: Cast, target: Target, name: str) -> None:
     """Signed in, through the provisioning interface where the target offers sessions (the scenarios about
     what signing in itself sets say "logs in"); a person not introduced yet is made an active user first."""
-    if cast.person(name).account is None:
-        cast.provision(name, state="active")
+    _active_user_unless_introduced(cast, name)
     if target.contract.offers("provisioned_sessions"):
         cast.open_session(name, "crm")
     else:
@@ -36,10 +35,14 @@ def is_logged_in(cast: Cast, target: Target, name: str) -> None:
 @given(parsers.parse("{name:w} has logged in to the CRM with the user ID and password"))
 def has_logged_in_at_login_screen(cast: Cast, target: Target, name: str) -> None:
     """Signed in through the login screen always: for the scenarios about what signing in itself sets."""
-    if cast.person(name).account is None:
-        cast.provision(name, state="active")
+    _active_user_unless_introduced(cast, name)
     log_in(cast, target, name)
     expect_main_screen(cast, target, name)
+
+
+def _active_user_unless_introduced(cast: Cast, name: str) -> None:
+    if cast.person(name).account is None:
+        cast.provision(name, state="active")
 
 
 @when(parsers.parse("{name:w} selects Log out in the Personal settings menu"))
