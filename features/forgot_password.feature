@@ -165,7 +165,7 @@ Feature: Forgot your password?
 
   @online @PWD-6 @SEC-17
   Scenario: Online, a reset ends the user's other sessions and is confirmed by email
-    Given Ann is logged in to the CRM
+    Given Ann has logged in to the CRM with the user ID and password
     And Ann has asked to reset the password
     When Ann follows the "Reset password" link in the email in a second browser
     And Ann chooses a new password and confirms it in the second browser

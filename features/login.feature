@@ -75,7 +75,7 @@ Feature: Log in
 
   @online @onsite @LOGIN-8 @SEC-21
   Scenario: Logging out ends the session for good
-    Given Ann is logged in to the CRM
+    Given Ann has logged in to the CRM with the user ID and password
     When Ann's session cookies are copied while Ann is signed in
     And Ann selects Log out in the Personal settings menu
     Then the login screen tells Ann that the session has ended

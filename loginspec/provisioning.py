@@ -21,7 +21,10 @@ SessionScope = Literal["crm", "settings"]
 
 
 class ProvisioningError(Exception):
-    pass
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        """The HTTP status of the target's refusal, where it answered one."""
 
 
 class ClockNotControllable(ProvisioningError, NotCheckable):
@@ -113,7 +116,9 @@ class HttpProvisioner:
             reason = response.json().get("error", response.text)
             raise ClockNotControllable(f"{NOT_CHECKABLE}: it lacks clock_control ({reason})")
         if response.is_error:
-            raise ProvisioningError(f"{method} {path} answered {response.status_code}: {response.text[:500]}")
+            raise ProvisioningError(
+                f"{method} {path} answered {response.status_code}: {response.text[:500]}", response.status_code
+            )
         answer: dict[str, Any] = response.json()
         return answer
 
@@ -163,7 +168,16 @@ class HttpProvisioner:
         return ProvisionedUser(answer["id"], person, answer["user_id"], answer["role"], state, answer["company_id"])
 
     def open_session(self, user: ProvisionedUser, scope: SessionScope) -> OpenedSession:
-        answer = self._call("POST", f"/users/{user.id}/sessions", {"scope": scope})
+        try:
+            answer = self._call("POST", f"/users/{user.id}/sessions", {"scope": scope})
+        except ProvisioningError as refused:
+            if refused.status in (404, 405, 501):
+                raise ProvisioningError(
+                    f"{refused}; if the target has no such call, declare capabilities.provisioned_sessions absent"
+                    " in the target file",
+                    refused.status,
+                ) from None
+            raise
         cookies, location = answer.get("cookies"), answer.get("location")
         if not (
             isinstance(cookies, list)

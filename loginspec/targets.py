@@ -132,6 +132,14 @@ class Target:
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
 
+    @property
+    def opens_sessions(self) -> bool:
+        """Whether a scenario may start signed in through the provisioning interface: the contract offers
+        provisioned_sessions and the Provisioner has open_session (a class of a target's own written before
+        the call existed has not; those scenarios then sign in through the login screens)."""
+        has_call = callable(getattr(self.provisioner, "open_session", None))
+        return has_call and self.contract.offers("provisioned_sessions")
+
     def advance_clock(self, seconds: float) -> None:
         """Move the target's clock forward, and the clocks of the providers that follow it."""
         if self.before_clock_moves is not None:

@@ -12,6 +12,7 @@ import hashlib
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from typing import Literal
 
 from starlette.requests import Request
@@ -129,12 +130,20 @@ def clear_cookie(response: Response, settings: Settings, scope: Scope) -> None:
 
 
 def cookie_description(settings: Settings, scope: Scope, session_id: str) -> dict[str, object]:
-    """The cookie `set_cookie` sets, described for a caller that puts it into a browser itself."""
-    return {
-        "name": cookie_name(settings, scope),
-        "value": session_id,
-        "path": "/",
-        "secure": settings.https,
-        "httpOnly": True,
-        "sameSite": "Lax",
+    """The cookie `set_cookie` sets, read back from the header it writes (so that the two cannot differ),
+    described for a caller that puts it into a browser itself."""
+    response = Response()
+    set_cookie(response, settings, scope, session_id)
+    morsel = SimpleCookie(response.headers["set-cookie"])[cookie_name(settings, scope)]
+    described: dict[str, object] = {
+        "name": morsel.key,
+        "value": morsel.value,
+        "path": morsel["path"] or "/",
+        "secure": bool(morsel["secure"]),
+        "httpOnly": bool(morsel["httponly"]),
+        # A browser takes a cookie without SameSite as Lax.
+        "sameSite": str(morsel["samesite"] or "lax").capitalize(),
     }
+    if morsel["max-age"]:
+        described["max_age"] = int(morsel["max-age"])
+    return described

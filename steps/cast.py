@@ -172,9 +172,10 @@ class Cast:
         return page
 
     def give_cookies(self, handle: str, site: str, cookies: list[dict[str, Any]]) -> None:
-        """Cookies a control API answered, put into `handle`'s first browser as `site` would set them:
-        host-only (through `url`; a __Host- cookie may have no Domain), and kept past the browser's life
-        only when they say for how long (Playwright's expires -1: until the browser closes)."""
+        """Cookies a control API answered, put into `handle`'s first browser: host-only, since a __Host-
+        cookie may have no Domain (Playwright then takes the path's directory and Secure from `url`, which
+        for the cookies of our targets, all with Path /, is what they say), and kept past the browser's
+        life only when they say for how long (Playwright's expires -1: until the browser closes)."""
         self.browser(handle).context.add_cookies(
             [
                 {

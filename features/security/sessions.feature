@@ -28,7 +28,7 @@ Feature: Sessions
 
   @onsite @SEC-22 @needs-clock-control
   Scenario: An idle session ends on the server
-    Given Ann is logged in to the CRM
+    Given Ann has logged in to the CRM with the user ID and password
     When the idle timeout passes but for a second
     Then Ann is still signed in
     When the idle timeout passes

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import accounts, addresses, auth, new_passwords, onboarding, presentation, sessions, terms
+from .. import accounts, addresses, auth, new_passwords, onboarding, presentation, sessions, terms, web
 from ..context import AppContext, context_of
 from ..passwords import has_control_characters
 
@@ -251,16 +251,18 @@ async def advance_clock(request: Request, context: AppContext) -> Response:
     return JSONResponse({"now": clock.advance(float(seconds))})
 
 
-# Where each scope's signed-in screen is, for a browser given a session's cookie.
-SESSION_SCOPES: dict[str, tuple[sessions.Scope, str]] = {"crm": ("crm", "/crm"), "settings": ("settings", "/settings")}
+# The screen a session of each scope opens, for a browser given the session's cookie.
+SESSION_SCREENS: dict[sessions.Scope, str] = {"crm": web.DEFAULT_RETURN_PATH, "settings": "/settings"}
+SESSION_SCOPES: tuple[sessions.Scope, ...] = tuple(SESSION_SCREENS)
 
 
 @control_endpoint
 async def open_session(request: Request, context: AppContext) -> Response:
     """A session as signing in makes one, its cookie answered for the caller to put into a browser. For
-    Settings and maintenance, as after signing in there and, onsite, accepting the amendment once."""
+    Settings and maintenance, as after signing in there and, onsite, accepting the amendment once. Only
+    the session: the failure count a sign-in clears and the hash it upgrades stay as they are."""
     document = await _document(request)
-    scope, location = SESSION_SCOPES[_choice(document, "scope", tuple(SESSION_SCOPES), None) or "crm"]
+    scope = _choice(document, "scope", SESSION_SCOPES, "crm") or "crm"
     now = context.clock.now()
     with context.database.transaction() as db:
         user = accounts.get_user(db, request.path_params["user_id"])
@@ -270,11 +272,13 @@ async def open_session(request: Request, context: AppContext) -> Response:
             raise BadControlRequest("the user cannot sign in: only an active user has a session", 409)
         if scope == "settings" and not user.role.grants_settings_login:
             raise BadControlRequest(f"the role {user.role.name} gives no login to Settings and maintenance", 409)
+        if scope == "settings" and user.password_hash is None:
+            raise BadControlRequest("Settings and maintenance signs in with a password, which the user has not", 409)
         if scope == "settings" and context.settings.profile == "onsite":
             terms.record_acceptance(db, user.id, now)
         session_id = auth.open_session(db, user.id, scope, now)
     cookie = sessions.cookie_description(context.settings, scope, session_id)
-    shown_at = presentation.load(context.settings.presentation).public_path(location)
+    shown_at = presentation.load(context.settings.presentation).public_path(SESSION_SCREENS[scope])
     return JSONResponse({"cookies": [cookie], "location": shown_at}, status_code=201)
 
 

@@ -22,7 +22,7 @@ def logs_in_to_settings(cast: Cast, target: Target, name: str) -> None:
 def is_logged_in_to_settings(cast: Cast, target: Target, name: str) -> None:
     """Inside, as after signing in there and accepting the onsite amendment: through the provisioning
     interface where the target offers sessions, else through its login screen."""
-    if target.contract.offers("provisioned_sessions"):
+    if target.opens_sessions:
         cast.open_session(name, "settings")
     else:
         log_in_to_settings(cast, target, name)

@@ -25,7 +25,7 @@ def is_logged_in(cast: Cast, target: Target, name: str) -> None:
     """Signed in, through the provisioning interface where the target offers sessions (the scenarios about
     what signing in itself sets say "logs in"); a person not introduced yet is made an active user first."""
     _active_user_unless_introduced(cast, name)
-    if target.contract.offers("provisioned_sessions"):
+    if target.opens_sessions:
         cast.open_session(name, "crm")
     else:
         log_in(cast, target, name)

@@ -270,3 +270,16 @@ def test_a_usable_session_answer_is_taken_as_it_is() -> None:
         user = ProvisionedUser(7, PersonFactory().person(), "ann", "Standard user", "active", 1)
         opened = provisioner.open_session(user, "crm")
     assert (opened.cookies, opened.location) == (answer["cookies"], "/crm")
+
+
+@pytest.mark.parametrize("status", [404, 405, 501])
+def test_a_target_without_the_sessions_call_is_told_to_declare_the_capability_absent(status: int) -> None:
+    def crm(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, text="Not Found")
+
+    user = ProvisionedUser(7, PersonFactory().person(), "ann", "Standard user", "active", 1)
+    with httpx.Client(transport=httpx.MockTransport(crm)) as client:
+        provisioner = HttpProvisioner("http://crm.example.test/_control", CONTROL_SECRET, client)
+        with pytest.raises(ProvisioningError, match="capabilities.provisioned_sessions absent") as refused:
+            provisioner.open_session(user, "crm")
+    assert refused.value.status == status

@@ -80,9 +80,22 @@ def test_a_valid_file_gives_one_target_per_profile(loaded: ExternalTargets) -> N
         assert target.profile == profile
         assert target.name == f"acme-{profile}"
         assert isinstance(target.provisioner, HttpProvisioner)
+        assert target.opens_sessions
         assert target.mail is not None
         assert set(target.identity_providers) == {"microsoft"}
         assert target.identity_providers["microsoft"].base_url == "http://login.microsoftonline.test:8101"
+
+
+def test_a_target_declared_without_sessions_signs_in_at_the_screens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SECRET_VARIABLE, CONTROL_SECRET)
+    absent = '\n[contract]\ncapabilities.provisioned_sessions = "sessions come from the login screen only"\n'
+    targets = load_target_file(write(tmp_path, VALID + absent))
+    try:
+        assert not any(target.opens_sessions for target in targets.targets.values())
+    finally:
+        targets.close()
 
 
 def test_target_urls(loaded: ExternalTargets) -> None:
@@ -232,6 +245,7 @@ directory = "ldap://directory.example.test"
         assert isinstance(target.provisioner, TableProvisioner)
         assert target.provisioner.table["directory"] == "ldap://directory.example.test"
         assert target.provisioner.http is target.http
+        assert not target.opens_sessions  # no open_session: "is logged in" goes through the login screens
     finally:
         targets.close()
 

@@ -3,6 +3,8 @@ browser the caller fills itself (capability provisioned_sessions)."""
 
 from __future__ import annotations
 
+from http.cookies import SimpleCookie
+
 import httpx
 import pytest
 
@@ -10,8 +12,10 @@ from .conftest import CONTROL_SECRET, RunningApp
 from .http_flows import (  # noqa: F401  (quick_*: the app fixtures, with quick hashing)
     Visitor,
     add_person,
+    add_sso_company,
     quick_app,
     quick_onsite_app,
+    quick_sso_app,
     rows,
     session_scopes,
     snapshot,
@@ -44,12 +48,18 @@ def test_a_crm_session_opens_the_main_screen_and_no_more(app: RunningApp) -> Non
 
 def test_the_cookie_is_the_one_signing_in_sets(app: RunningApp) -> None:
     user = add_person(app, "Ann Example")
-    visitor = Visitor(app)
-    assert visitor.sign_in(user["user_id"]).status_code == 303
+    signed_in = Visitor(app).sign_in(user["user_id"])
+    assert signed_in.status_code == 303
     (provisioned,) = app.control("POST", f"/users/{user['id']}/sessions", {}).json()["cookies"]
-    signed_in_value = visitor.cookie(provisioned["name"])
-    assert signed_in_value and len(signed_in_value) == len(provisioned["value"])
-    assert signed_in_value != provisioned["value"]
+    set_by_login = SimpleCookie(signed_in.headers["set-cookie"])[provisioned["name"]]
+    assert len(set_by_login.value) == len(provisioned["value"]) and set_by_login.value != provisioned["value"]
+    assert (set_by_login["path"], bool(set_by_login["secure"]), bool(set_by_login["httponly"])) == (
+        provisioned["path"],
+        provisioned["secure"],
+        provisioned["httpOnly"],
+    )
+    assert set_by_login["samesite"].capitalize() == provisioned["sameSite"]
+    assert not set_by_login["max-age"] and "max_age" not in provisioned  # both end with the browser
 
 
 def test_a_settings_session_is_as_after_accepting_the_amendment(app: RunningApp) -> None:
@@ -100,3 +110,19 @@ def test_sessions_need_the_control_secret(onsite_app: RunningApp) -> None:
         answer = client.post(f"/_control/users/{user['id']}/sessions", json={"scope": "crm"})
     assert answer.status_code == 401
     assert session_scopes(onsite_app, user) == []
+
+
+def test_no_settings_session_for_a_single_sign_on_user(sso_app: RunningApp) -> None:
+    """Settings and maintenance signs in with a password only, which a linked single sign-on user has not."""
+    linked = {
+        "name": "Sam Single",
+        "email": "sam@fabrikam.test",
+        "role": "User level 0",
+        "company_id": add_sso_company(sso_app),
+        "sso_identity": {"issuer": "http://login.microsoftonline.test:1/t-1/v2.0", "subject": "subject-1"},
+    }
+    user = sso_app.control("POST", "/users", linked).json()
+    settings = sso_app.control("POST", f"/users/{user['id']}/sessions", {"scope": "settings"})
+    assert settings.status_code == 409 and "password" in settings.json()["error"]
+    assert session_scopes(sso_app, user) == []
+    assert sso_app.control("POST", f"/users/{user['id']}/sessions", {"scope": "crm"}).status_code == 201
